@@ -1,0 +1,9 @@
+import { defineConfig } from 'drizzle-kit'
+
+// drizzle-kit only generates SQL here; `npm run db:migrate` applies it (drizzle/migrate.ts).
+export default defineConfig({
+  dialect: 'postgresql',
+  schema: './src/data/schema.ts',
+  out: './migrations',
+  breakpoints: true,
+})

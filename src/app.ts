@@ -1,0 +1,19 @@
+import { Hono } from 'hono'
+import type { AppEnv } from './http/context'
+import { notFound, onError } from './http/error-handler'
+import { requestId } from './http/middleware/request-id'
+import { embedData } from './http/routes/embed-data'
+import { embedToken } from './http/routes/embed-token'
+import { health } from './http/routes/health'
+
+export function createApp() {
+  return new Hono<AppEnv>()
+    .use(requestId)
+    .route('/', health)
+    .route('/', embedToken)
+    .route('/', embedData)
+    .notFound(notFound)
+    .onError(onError)
+}
+
+export type App = ReturnType<typeof createApp>

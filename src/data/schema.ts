@@ -1,0 +1,205 @@
+import { sql } from 'drizzle-orm'
+import {
+  boolean,
+  check,
+  foreignKey,
+  index,
+  jsonb,
+  pgEnum,
+  pgTable,
+  type PgTableExtraConfigValue,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core'
+
+// Every uniqueness the API promises is a constraint here, so that no race between two requests
+// can break it, whatever the application code does.
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow()
+
+export const accessMode = pgEnum('access_mode', ['public', 'private', 'invite'])
+export const programStatus = pgEnum('program_status', ['active', 'inactive'])
+export const partnershipStatus = pgEnum('partnership_status', [
+  'APPROVED',
+  'PENDING',
+  'REJECTED',
+  'SUSPENDED',
+])
+
+export const teams = pgTable('teams', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+})
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    teamId: text('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    name: text('name'),
+    // Hex SHA-256 of the whole key: the key itself is never stored.
+    digest: text('digest').notNull().unique('api_keys_digest_unique'),
+    // Enough of the key to recognise it in a list (`sk_live_AbCd`), never enough to use it.
+    displayPrefix: text('display_prefix').notNull(),
+    permissions: text('permissions').array().notNull().default(sql`'{}'::text[]`),
+    disabled: boolean('disabled').notNull().default(false),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [check('api_keys_digest_hex', sql`${t.digest} ~ '^[0-9a-f]{64}$'`)]
+)
+
+export const programs = pgTable(
+  'programs',
+  {
+    id: text('id').primaryKey(),
+    teamId: text('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    websiteUrl: text('website_url').notNull(),
+    referralParam: text('referral_param').notNull().default('via'),
+    accessMode: accessMode('access_mode').notNull().default('public'),
+    status: programStatus('status').notNull().default('active'),
+    defaultGroupId: text('default_group_id').notNull(),
+    logoUrl: text('logo_url'),
+    primaryColor: text('primary_color'),
+    backgroundColor: text('background_color'),
+    // Origins allowed to frame the embedded dashboard (`frame-ancestors`).
+    allowedEmbedOrigins: text('allowed_embed_origins')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    createdAt: createdAt(),
+  },
+  (t): PgTableExtraConfigValue[] => [
+    index('programs_team_idx').on(t.teamId),
+    // The default group must be a group of this very program. Checked at the end of the
+    // statement, so a program and its default group are created by one statement.
+    foreignKey({
+      name: 'programs_default_group_fk',
+      columns: [t.id, t.defaultGroupId],
+      foreignColumns: [groups.programId, groups.id],
+    }),
+    check('programs_referral_param_shape', sql`${t.referralParam} ~ '^[A-Za-z0-9_.~-]{1,32}$'`),
+    check(
+      'programs_colors_hex',
+      sql`(${t.primaryColor} IS NULL OR ${t.primaryColor} ~ '^#[0-9a-fA-F]{6}$') AND (${t.backgroundColor} IS NULL OR ${t.backgroundColor} ~ '^#[0-9a-fA-F]{6}$')`
+    ),
+  ]
+)
+
+export const groups = pgTable(
+  'groups',
+  {
+    id: text('id').primaryKey(),
+    programId: text('program_id')
+      .notNull()
+      .references(() => programs.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+  },
+  // Target of the composite foreign keys that pin a group to its program.
+  (t): PgTableExtraConfigValue[] => [unique('groups_program_id_id_unique').on(t.programId, t.id)]
+)
+
+export const programInvitations = pgTable(
+  'program_invitations',
+  {
+    id: text('id').primaryKey(),
+    programId: text('program_id')
+      .notNull()
+      .references(() => programs.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique('program_invitations_program_email_unique').on(t.programId, t.email),
+    check('program_invitations_email_lower', sql`${t.email} = lower(${t.email})`),
+  ]
+)
+
+export const users = pgTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    // Stored lower-case (checked), so the plain unique constraint is case-insensitive.
+    email: text('email').notNull().unique('users_email_unique'),
+    name: text('name'),
+    image: text('image'),
+    createdAt: createdAt(),
+  },
+  (t) => [check('users_email_lower', sql`${t.email} = lower(${t.email})`)]
+)
+
+export const affiliates = pgTable(
+  'affiliates',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    programId: text('program_id')
+      .notNull()
+      .references(() => programs.id, { onDelete: 'cascade' }),
+    groupId: text('group_id').notNull(),
+    trackingId: text('tracking_id').notNull(),
+    externalUserId: text('external_user_id'),
+    metadata: jsonb('metadata').$type<Record<string, unknown>>(),
+    status: partnershipStatus('status').notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    unique('affiliates_user_program_unique').on(t.userId, t.programId),
+    unique('affiliates_program_tracking_id_unique').on(t.programId, t.trackingId),
+    foreignKey({
+      name: 'affiliates_group_fk',
+      columns: [t.programId, t.groupId],
+      foreignColumns: [groups.programId, groups.id],
+    }),
+    check(
+      'affiliates_tracking_id_shape',
+      sql`${t.trackingId} ~ '^[a-z0-9]+(-[a-z0-9]+)*$' AND length(${t.trackingId}) BETWEEN 3 AND 32`
+    ),
+  ]
+)
+
+// One row per affiliate: issuing a token replaces the row, so "every earlier token stops
+// working" is a constraint, and racing requests cannot leave two live tokens.
+export const embedTokens = pgTable(
+  'embed_tokens',
+  {
+    affiliateId: text('affiliate_id')
+      .notNull()
+      .references(() => affiliates.id, { onDelete: 'cascade' }),
+    // The token's `jti`.
+    tokenId: uuid('token_id').notNull().unique('embed_tokens_token_id_unique'),
+    programId: text('program_id')
+      .notNull()
+      .references(() => programs.id, { onDelete: 'cascade' }),
+    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.affiliateId] }), index('embed_tokens_expires_idx').on(t.expiresAt)]
+)
+
+export type Team = typeof teams.$inferSelect
+export type ApiKey = typeof apiKeys.$inferSelect
+export type Program = typeof programs.$inferSelect
+export type Group = typeof groups.$inferSelect
+export type ProgramInvitation = typeof programInvitations.$inferSelect
+export type User = typeof users.$inferSelect
+export type Affiliate = typeof affiliates.$inferSelect
+export type EmbedToken = typeof embedTokens.$inferSelect
+export type AccessMode = (typeof accessMode.enumValues)[number]
+export type ProgramStatus = (typeof programStatus.enumValues)[number]
+export type PartnershipStatus = (typeof partnershipStatus.enumValues)[number]

@@ -1,0 +1,16 @@
+import type { Db } from '../data/db'
+
+export interface ApiKeyCredential {
+  digest: string
+  permission: string
+}
+
+export interface AppVariables {
+  requestId: string
+  db: Db
+  // Set once the Authorization header has the shape of an API key; checked against the
+  // database inside the request's single statement.
+  apiKey: ApiKeyCredential | undefined
+}
+
+export type AppEnv = { Bindings: Env; Variables: AppVariables }

@@ -1,0 +1,190 @@
+// The HTTP side: routes, body reading, simulated latency, the round-trip counter and injected
+// faults. What the bytes mean is protocol.ts's business, running SQL the engine's.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { PostgresError, type SqlEngine } from './engine.ts'
+import { FaultSwitch, faultFromJson } from './faults.ts'
+import {
+  RequestError,
+  applicationName,
+  batchResponseHeaders,
+  errorBody,
+  parseSqlRequest,
+  resultBody,
+} from './protocol.ts'
+import { RequestCounter } from './stats.ts'
+
+// Neon's own limit; also keeps a runaway test from exhausting memory.
+const MAX_BODY_BYTES = 10 * 1024 * 1024
+
+export interface SqlServerOptions {
+  host: string
+  port: number
+  latencyMs: number
+}
+
+export interface SqlServer {
+  port: number
+  counter: RequestCounter
+  faults: FaultSwitch
+  close(): Promise<void>
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body)
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    'access-control-allow-origin': '*',
+  })
+  res.end(text)
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text) })
+  res.end(text)
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    const buffer = chunk instanceof Buffer ? chunk : Buffer.from(String(chunk))
+    size += buffer.length
+    if (size > MAX_BODY_BYTES) throw new RequestError(`request is too large (max is ${MAX_BODY_BYTES} bytes)`)
+    chunks.push(buffer)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+export async function startSqlServer(engine: SqlEngine, options: SqlServerOptions): Promise<SqlServer> {
+  const counter = new RequestCounter()
+  const faults = new FaultSwitch()
+  const hung = new Set<ServerResponse>()
+  const inFlight = new Set<Promise<void>>()
+
+  async function handleSql(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    counter.record(applicationName(req.headers))
+
+    switch (faults.take()) {
+      case 'http500':
+        req.resume()
+        sendText(res, 500, 'injected fault: HTTP 500')
+        return
+      case 'hang':
+        // Held open until the client gives up or the endpoint closes.
+        hung.add(res)
+        res.on('close', () => hung.delete(res))
+        req.resume()
+        return
+      case 'refuse':
+        req.socket.destroy()
+        return
+      case 'none':
+        break
+    }
+
+    try {
+      const body = await readBody(req)
+      if (options.latencyMs > 0) await sleep(options.latencyMs)
+      const request = parseSqlRequest(req.headers, body)
+      const { payload } = request
+      if (payload.kind === 'single') {
+        const result = await engine.query(payload.statement.query, payload.statement.params)
+        sendJson(res, 200, resultBody(result, request.arrayMode))
+      } else {
+        const results = await engine.batch(payload.queries, payload.options)
+        sendJson(
+          res,
+          200,
+          { results: results.map((r) => resultBody(r, request.arrayMode)) },
+          batchResponseHeaders(payload.options),
+        )
+      }
+    } catch (err) {
+      if (err instanceof PostgresError || err instanceof RequestError) {
+        sendJson(res, 400, errorBody(err))
+      } else {
+        sendText(res, 500, err instanceof Error ? `${err.name}: ${err.message}` : String(err))
+      }
+    }
+  }
+
+  async function handleFaults(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const fault = faultFromJson(JSON.parse(await readBody(req)))
+      faults.set(fault)
+      sendJson(res, 200, { fault: faults.current() })
+    } catch (err) {
+      sendJson(res, 400, { message: err instanceof Error ? err.message : String(err) })
+    }
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://sql-endpoint')
+    const key = `${req.method ?? ''} ${url.pathname}`
+    switch (key) {
+      case 'POST /sql': {
+        const handling = handleSql(req, res)
+        inFlight.add(handling)
+        try {
+          await handling
+        } finally {
+          inFlight.delete(handling)
+        }
+        return
+      }
+      case 'GET /stats':
+        sendJson(res, 200, counter.stats(url.searchParams.get('application_name') ?? undefined))
+        return
+      case 'GET /healthz':
+        sendJson(res, 200, { status: 'ok' })
+        return
+      case 'GET /faults':
+        sendJson(res, 200, { fault: faults.current() })
+        return
+      case 'POST /faults':
+        await handleFaults(req, res)
+        return
+      default:
+        req.resume()
+        sendJson(res, 404, { message: `not found: ${key}` })
+    }
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((err: unknown) => {
+      // Only reached when writing the answer itself failed (e.g. the client went away).
+      if (!res.headersSent) sendText(res, 500, String(err))
+      else res.destroy()
+    })
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+
+  let closing: Promise<void> | undefined
+  return {
+    port: (server.address() as AddressInfo).port,
+    counter,
+    faults,
+    close() {
+      closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+        server.closeIdleConnections()
+        for (const res of hung) res.destroy()
+        await Promise.allSettled(inFlight)
+        server.closeAllConnections()
+        await closed
+      })()
+      return closing
+    },
+  }
+}

@@ -1,0 +1,44 @@
+import { cloudflareTest } from '@cloudflare/vitest-plugin'
+import { defineConfig } from 'vitest/config'
+
+// Two projects: pure Node code (the local SQL endpoint, the CLI, pure domain logic) runs in Node;
+// the worker runs in workerd and reaches the database through the endpoint that global setup
+// starts, exactly as in production it reaches Neon.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'node',
+          include: ['test/node/**/*.test.ts', 'test/unit/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['./test/setup/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: './wrangler.toml' },
+            remoteBindings: false,
+            miniflare: {
+              bindings: {
+                LOCAL_SQL_ENDPOINT: inject('sqlEndpointUrl'),
+                DATABASE_URL: inject('databaseUrl'),
+                TOKEN_SIGNING_KEYS: inject('signingKeys'),
+              },
+            },
+          })),
+        ],
+        test: {
+          name: 'worker',
+          include: ['test/worker/**/*.test.ts'],
+          globalSetup: ['./test/setup/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+})
