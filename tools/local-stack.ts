@@ -1,0 +1,95 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { applyMigrations } from '../drizzle/migrate'
+import { engineTarget } from '../drizzle/targets'
+import { LOCAL_DATABASE_URL, ROOT } from './local-paths'
+import { startSqlEndpoint, type SqlEndpoint, type SqlEndpointOptions } from './sql-endpoint/index'
+
+// The service as production runs it, on this machine: the worker under workerd (wrangler dev)
+// and, instead of Neon, the local endpoint that speaks Neon's HTTP protocol. Used by
+// `npm run dev` and by the benchmark.
+
+export async function startDatabase(options: SqlEndpointOptions): Promise<SqlEndpoint> {
+  const endpoint = await startSqlEndpoint(options)
+  try {
+    await applyMigrations(engineTarget(endpoint.engine))
+  } catch (error) {
+    await endpoint.close()
+    throw error
+  }
+  return endpoint
+}
+
+export interface WorkerOptions {
+  port: number
+  sqlEndpointUrl: string
+  signingKeys?: string
+  minify?: boolean
+  // Extra `--var NAME:VALUE` settings.
+  vars?: Record<string, string>
+  quiet?: boolean
+}
+
+export interface RunningWorker {
+  url: string
+  process: ChildProcess
+  stop(): Promise<void>
+}
+
+export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
+  const vars: Record<string, string> = {
+    LOCAL_SQL_ENDPOINT: options.sqlEndpointUrl,
+    DATABASE_URL: LOCAL_DATABASE_URL,
+    ...(options.signingKeys === undefined ? {} : { TOKEN_SIGNING_KEYS: options.signingKeys }),
+    ...options.vars,
+  }
+  const args = [
+    'wrangler',
+    'dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--show-interactive-dev-session=false',
+    ...(options.minify ? ['--minify'] : []),
+    ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
+  ]
+  const child = spawn('npx', args, {
+    cwd: ROOT,
+    stdio: options.quiet ? ['ignore', 'ignore', 'pipe'] : ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: process.env.CI ?? '' },
+    detached: true,
+  })
+  let stderr = ''
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)))
+  const url = `http://127.0.0.1:${options.port}`
+  const stop = async () => {
+    if (child.exitCode !== null || child.pid === undefined) return
+    // wrangler starts workerd as a child; the whole process group goes.
+    process.kill(-child.pid, 'SIGTERM')
+    await Promise.race([once(child, 'exit'), new Promise((r) => setTimeout(r, 5000))])
+    if (child.exitCode === null) process.kill(-child.pid, 'SIGKILL')
+  }
+  try {
+    await waitForHealth(url, child, 90_000)
+  } catch (error) {
+    await stop()
+    throw new Error(`${(error as Error).message}\n${stderr}`)
+  }
+  return { url, process: child, stop }
+}
+
+async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited with code ${child.exitCode}`)
+    try {
+      const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) })
+      if (response.ok) return
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  throw new Error(`the worker did not answer ${url}/healthz within ${timeoutMs / 1000} s`)
+}
