@@ -22,7 +22,7 @@ function configureDriver(env: DbConfig) {
   }
   const timeout = Number(env.DB_TIMEOUT_MS) > 0 ? Number(env.DB_TIMEOUT_MS) : DEFAULT_DB_TIMEOUT_MS
   // A fresh deadline for each round trip (a client may run several, e.g. in the CLI).
-  neonConfig.fetchFunction = (input: RequestInfo | URL, init?: RequestInit) =>
+  neonConfig.fetchFunction = (input: string | URL | Request, init?: RequestInit) =>
     fetch(input, { ...init, signal: AbortSignal.timeout(timeout) })
 }
 
