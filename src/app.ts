@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import type { AppEnv } from './http/context'
 import { notFound, onError } from './http/error-handler'
+import { accessLog } from './http/middleware/access-log'
 import { requestId } from './http/middleware/request-id'
 import { embedData } from './http/routes/embed-data'
 import { embedToken } from './http/routes/embed-token'
@@ -9,6 +10,7 @@ import { health } from './http/routes/health'
 export function createApp() {
   return new Hono<AppEnv>()
     .use(requestId)
+    .use(accessLog)
     .route('/', health)
     .route('/', embedToken)
     .route('/', embedData)

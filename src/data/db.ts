@@ -1,6 +1,7 @@
 import { neon, neonConfig } from '@neondatabase/serverless'
 import { drizzle, type NeonHttpDatabase } from 'drizzle-orm/neon-http'
 import * as schema from './schema'
+import { APPLICATION_PREFIX, recordRoundTrip } from './usage'
 
 export type Db = NeonHttpDatabase<typeof schema>
 
@@ -22,8 +23,14 @@ function configureDriver(env: DbConfig) {
   }
   const timeout = Number(env.DB_TIMEOUT_MS) > 0 ? Number(env.DB_TIMEOUT_MS) : DEFAULT_DB_TIMEOUT_MS
   // A fresh deadline for each round trip (a client may run several, e.g. in the CLI).
-  neonConfig.fetchFunction = (input: string | URL | Request, init?: RequestInit) =>
-    fetch(input, { ...init, signal: AbortSignal.timeout(timeout) })
+  neonConfig.fetchFunction = async (input: string | URL | Request, init?: RequestInit) => {
+    const started = Date.now()
+    try {
+      return await fetch(input, { ...init, signal: AbortSignal.timeout(timeout) })
+    } finally {
+      recordRoundTrip(init?.headers, Date.now() - started)
+    }
+  }
 }
 
 // One client per API request. `application_name` carries the request id, so the statement shows
@@ -32,6 +39,6 @@ function configureDriver(env: DbConfig) {
 export function createDb(env: DbConfig, requestId: string): Db {
   configureDriver(env)
   const url = new URL(env.DATABASE_URL)
-  url.searchParams.set('application_name', `embed:${requestId}`)
+  url.searchParams.set('application_name', `${APPLICATION_PREFIX}${requestId}`)
   return drizzle({ client: neon(url.toString()), schema })
 }

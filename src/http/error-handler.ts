@@ -4,6 +4,7 @@ import { ApiError, type ErrorCode } from '../errors'
 import type { AppEnv } from './context'
 
 function envelope(c: Context<AppEnv>, error: ApiError): Response {
+  c.set('errorCode', error.code)
   for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value)
   return c.json(
     {
@@ -32,10 +33,19 @@ function fromHttpException(error: HTTPException): ApiError {
   return new ApiError(byStatus[error.status] ?? 'INTERNAL_ERROR', { cause: error })
 }
 
+// What the log keeps of an unexpected error. Drizzle's query errors carry the SQL and its
+// parameters (emails among them), so only their cause, the database's own error, is kept.
 function describe(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { error: String(error) }
+  if (error.name === 'DrizzleQueryError') return describe(error.cause)
+  const { code } = error as { code?: unknown }
   const cause = error.cause instanceof Error ? describe(error.cause) : undefined
-  return { name: error.name, message: error.message, ...(cause ? { cause } : {}) }
+  return {
+    name: error.name,
+    message: error.message,
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(cause ? { cause } : {}),
+  }
 }
 
 // The one renderer: an ApiError is answered as it says; anything else is logged whole and

@@ -37,6 +37,7 @@ export const embedToken = new Hono<AppEnv>()
         externalUserId: body.externalUserId,
         metadata: body.metadata,
       })
+      c.set('principal', { teamId: issued.teamId, keyId: issued.keyId })
       const { publicToken, expiresAt, link, partnershipStatus } = issued
       return c.json(
         { success: true as const, data: { publicToken, expiresAt, link, partnershipStatus } },
