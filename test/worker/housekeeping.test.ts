@@ -1,5 +1,5 @@
 import { env } from 'cloudflare:workers'
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test'
+import { createScheduledController } from 'cloudflare:test'
 import { eq, inArray, sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import worker from '../../src/index'
@@ -23,9 +23,7 @@ describe('the cron trigger', () => {
       .set({ expiresAt: sql`now() - interval '1 minute'` })
       .where(eq(embedTokens.affiliateId, expired))
 
-    const ctx = createExecutionContext()
-    await worker.scheduled(createScheduledController({ cron: '17 * * * *', scheduledTime: Date.now() }), env, ctx)
-    await waitOnExecutionContext(ctx)
+    await worker.scheduled(createScheduledController({ cron: '17 * * * *', scheduledTime: Date.now() }), env)
 
     const left = await db
       .select({ affiliateId: embedTokens.affiliateId })
