@@ -6,6 +6,7 @@ import { requestId } from './http/middleware/request-id'
 import { embedData } from './http/routes/embed-data'
 import { embedToken } from './http/routes/embed-token'
 import { health } from './http/routes/health'
+import { openapi } from './http/routes/openapi'
 
 export function createApp() {
   return new Hono<AppEnv>()
@@ -14,6 +15,7 @@ export function createApp() {
     .route('/', health)
     .route('/', embedToken)
     .route('/', embedData)
+    .route('/', openapi)
     .notFound(notFound)
     .onError(onError)
 }

@@ -22,7 +22,7 @@ export function endUsage(requestId: string): DbUsage {
 
 export const APPLICATION_PREFIX = 'embed:'
 
-export function recordRoundTrip(headers: HeadersInit | undefined, ms: number): void {
+export function recordRoundTrip(headers: ConstructorParameters<typeof Headers>[0], ms: number): void {
   const connection = new Headers(headers).get('Neon-Connection-String')
   if (connection === null) return
   let name: string | null
