@@ -1,4 +1,4 @@
-import { Hono } from 'hono'
+import { Hono } from 'hono/tiny'
 import type { AppEnv } from './http/context'
 import { notFound, onError } from './http/error-handler'
 import { accessLog } from './http/middleware/access-log'

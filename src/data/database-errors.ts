@@ -1,3 +1,4 @@
+import { DrizzleQueryError } from 'drizzle-orm'
 import { ApiError } from '../errors'
 
 // What the driver tells us about a failure. Neon answers PostgreSQL errors as HTTP 400 with the
@@ -13,9 +14,10 @@ interface DriverError {
 function driverError(error: unknown): DriverError | undefined {
   if (typeof error !== 'object' || error === null) return undefined
   const e = error as DriverError
-  // Drizzle wraps single statements in DrizzleQueryError, whose message holds the SQL.
-  if (e.name === 'DrizzleQueryError' && typeof e.cause === 'object' && e.cause !== null) {
-    return e.cause as DriverError
+  // Drizzle wraps single statements in DrizzleQueryError, whose message holds the SQL. (Its
+  // `name` is plain "Error", so only instanceof tells it apart.)
+  if (error instanceof DrizzleQueryError && typeof error.cause === 'object' && error.cause !== null) {
+    return error.cause as DriverError
   }
   return e
 }

@@ -1,4 +1,5 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
+import { DrizzleQueryError } from 'drizzle-orm'
 import { HTTPException } from 'hono/http-exception'
 import { ApiError, type ErrorCode } from '../errors'
 import type { AppEnv } from './context'
@@ -37,7 +38,7 @@ function fromHttpException(error: HTTPException): ApiError {
 // parameters (emails among them), so only their cause, the database's own error, is kept.
 function describe(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { error: String(error) }
-  if (error.name === 'DrizzleQueryError') return describe(error.cause)
+  if (error instanceof DrizzleQueryError) return describe(error.cause)
   const { code } = error as { code?: unknown }
   const cause = error.cause instanceof Error ? describe(error.cause) : undefined
   return {

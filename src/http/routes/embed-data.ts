@@ -1,4 +1,4 @@
-import { Hono } from 'hono'
+import { Hono } from 'hono/tiny'
 import { bearerToken } from '../../domain/api-keys'
 import { verifyEmbedToken } from '../../domain/embed-tokens'
 import { readEmbedData } from '../../domain/read-embed-data'

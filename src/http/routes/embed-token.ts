@@ -1,4 +1,4 @@
-import { Hono } from 'hono'
+import { Hono } from 'hono/tiny'
 import { WRITE_AFFILIATES } from '../../data/statements/issue-embed-token'
 import { issueEmbedToken } from '../../domain/issue-embed-token'
 import { signingKeysFromEnv } from '../../domain/signing-keys'

@@ -1,4 +1,4 @@
-import { Hono } from 'hono'
+import { Hono } from 'hono/tiny'
 import type { AppEnv } from '../context'
 import { methodNotAllowed } from '../error-handler'
 import document from '../openapi/openapi.json'
