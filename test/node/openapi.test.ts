@@ -2,7 +2,7 @@ import { Validator } from '@seriousme/openapi-schema-validator'
 import { describe, expect, it } from 'vitest'
 import { errorStatus, type ErrorCode } from '../../src/errors'
 import { buildOpenApiDocument } from '../../src/http/openapi/document'
-import committed from '../../src/http/openapi/openapi.json'
+import committed from '../../public/openapi.json'
 
 const openApiDocument = buildOpenApiDocument
 

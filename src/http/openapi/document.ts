@@ -6,8 +6,9 @@ import { tokenExamples } from './examples'
 
 // The OpenAPI 3.1 document, generated from the same zod schemas that validate requests, so the
 // document cannot drift from what the routes accept. It is generated ahead of time into
-// openapi.json (`npm run openapi`), which the worker serves: zod's JSON Schema generator would
-// add about 10 KiB gzip to every cold start for a document that changes only with the code.
+// public/openapi.json (`npm run openapi`), a static asset the worker serves: zod's JSON Schema
+// generator would add about 10 KiB gzip to every cold start for a document that changes only
+// with the code.
 
 const schema = (s: z.ZodMiniType) => {
   const { $schema: _, ...json } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>
