@@ -52,7 +52,9 @@ const defaultMessages: Record<ErrorCode, string> = {
   NOT_FOUND: 'No such route.',
   METHOD_NOT_ALLOWED: 'This method is not allowed on this route.',
   INTERNAL_ERROR: 'Something went wrong on our side.',
-  DATABASE_UNAVAILABLE: 'The database is unavailable. Nothing was changed; try again.',
+  // Not "nothing was changed": a statement whose answer was lost may have committed, whole.
+  // Sending the request again is safe: every write is an upsert.
+  DATABASE_UNAVAILABLE: 'The database is unavailable. Nothing was half-written; send the request again.',
 }
 
 export interface ApiErrorOptions {

@@ -9,6 +9,8 @@ interface DriverError {
   constraint?: string
   message?: string
   cause?: unknown
+  // Set by the driver when fetch itself failed (refused, reset, timed out).
+  sourceError?: unknown
 }
 
 function driverError(error: unknown): DriverError | undefined {
@@ -47,9 +49,28 @@ function isUnavailable(error: unknown): boolean {
   return UNAVAILABLE_CLASSES.includes(e.code.slice(0, 2))
 }
 
+const isTimeout = (e: unknown) =>
+  typeof e === 'object' && e !== null && ['AbortError', 'TimeoutError'].includes((e as DriverError).name ?? '')
+
+// Failures after which sending the very same statement again is worth it: the connection failed
+// (refused, reset, dropped before an answer came), the endpoint answered 5xx, or PostgreSQL
+// rolled the transaction back for a serialization failure or a deadlock. Not a timeout: the
+// statement may still be running and the time allowed is spent. Whether a retry is *safe* is
+// the caller's call: the connection may have dropped after the statement committed, so only a
+// statement that gives the same result when it runs twice may be retried (see the callers).
+export function isTransientFailure(error: unknown): boolean {
+  const e = driverError(error)
+  if (e === undefined || isTimeout(e)) return false
+  if (e.code === '40001' || e.code === '40P01') return true
+  if (e.name !== 'NeonDbError' || (e.code !== undefined && e.code !== null)) return false
+  if (e.sourceError !== undefined) return !isTimeout(e.sourceError)
+  return /^Server error \(HTTP status 5\d\d\)/.test(e.message ?? '')
+}
+
 // Turns whatever the driver threw into the error the client sees: 503 when the database was
-// unreachable or refused to serve (the transaction never committed, so nothing is half-written),
-// 500 otherwise. The driver's message never reaches the client; it stays in `cause` for the log.
+// unreachable or refused to serve (a statement commits whole or not at all, so nothing is
+// half-written), 500 otherwise. The driver's message never reaches the client; it stays in
+// `cause` for the log.
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error
   if (isUnavailable(error)) return new ApiError('DATABASE_UNAVAILABLE', { cause: error })

@@ -68,7 +68,8 @@ export async function verifyEmbedToken(
       currentDate: new Date(now * 1000),
     })
     const { sub, jti, iat, exp, pid } = payload
-    if (typeof pid !== 'string' || sub === undefined || jti === undefined) throw invalid()
+    // jose checks that the claims are present, not that they are strings (`"jti": null` passes).
+    if (typeof pid !== 'string' || typeof sub !== 'string' || typeof jti !== 'string') throw invalid()
     if (iat === undefined || exp === undefined) throw invalid()
     // A token from the future was not issued by this service's clock.
     if (iat > now + CLOCK_TOLERANCE_SECONDS) throw invalid()

@@ -1,5 +1,5 @@
 import type { Db } from '../data/db'
-import { isUniqueViolation, sqlState, toApiError } from '../data/database-errors'
+import { isTransientFailure, isUniqueViolation, sqlState, toApiError } from '../data/database-errors'
 import {
   runIssueEmbedToken,
   TRACKING_ID_CONSTRAINT,
@@ -40,6 +40,8 @@ export interface IssuedEmbedToken {
 // snapshot and its insert. Each retry uses fresh random suffixes, so a further clash needs
 // another coincidence; four attempts make a failure practically impossible.
 const MAX_ATTEMPTS = 4
+// One more try after a dropped connection, a 5xx, a serialization failure or a deadlock.
+const MAX_TRANSIENT_RETRIES = 1
 
 function isTrackingIdClash(error: unknown): boolean {
   // 23502: no candidate was free (all offered ids taken), so the insert got a NULL id.
@@ -73,7 +75,8 @@ export async function issueEmbedToken(
   }
 
   let row: IssueEmbedTokenRow | undefined
-  for (let attempt = 0; row === undefined; attempt++) {
+  let transientRetries = 0
+  for (let attempt = 0; row === undefined; ) {
     try {
       row = await runIssueEmbedToken(db, {
         ...common,
@@ -81,7 +84,19 @@ export async function issueEmbedToken(
       })
     } catch (error) {
       // Safe to repeat: the failed statement was rolled back whole.
-      if (isTrackingIdClash(error) && attempt + 1 < MAX_ATTEMPTS) continue
+      if (isTrackingIdClash(error) && attempt + 1 < MAX_ATTEMPTS) {
+        attempt++
+        continue
+      }
+      // Safe to repeat even when the first try did commit and only its answer was lost: the
+      // retry sends the same user, affiliate and token ids, and every write is an upsert, so it
+      // finds the user and affiliate the first try created (or updates them to the same values)
+      // and sets the affiliate's token row to the same token id. Nothing can exist twice, and
+      // the token returned is the live one. A timeout is not retried (isTransientFailure).
+      if (isTransientFailure(error) && transientRetries < MAX_TRANSIENT_RETRIES) {
+        transientRetries++
+        continue
+      }
       throw toApiError(error)
     }
   }

@@ -31,14 +31,20 @@ export function validationDetails(issues: readonly Issue[]): ValidationDetail[] 
 }
 
 // zValidator with the contract's envelope: every failure is VALIDATION_ERROR with details, and
-// (authentication being judged first) only once the API key is known to be good.
-export const validJson = <T extends ZodMiniType>(schema: T) => {
+// (authentication being judged first) only once the API key is known to be good. `alsoCheck`
+// sees the body exactly as parsed, before the schema copies it, for what a copy would hide (see
+// domain/storable-json.ts); its findings are reported together with the schema's.
+export const validJson = <T extends ZodMiniType>(
+  schema: T,
+  alsoCheck: (raw: unknown) => ValidationDetail[] = () => []
+) => {
   const hook: Hook<Infer<T>, AppEnv, string, 'json', {}, T> = async (result, c) => {
-    if (!result.success) {
-      await refuseAfterAuthentication(
-        c,
-        new ApiError('VALIDATION_ERROR', { details: validationDetails(result.error.issues) })
-      )
+    const details = [
+      ...(result.success ? [] : validationDetails(result.error.issues)),
+      ...alsoCheck(await c.req.bodyCache.json),
+    ]
+    if (details.length > 0) {
+      await refuseAfterAuthentication(c, new ApiError('VALIDATION_ERROR', { details }))
     }
   }
   return zValidator<T, 'json', AppEnv, string, typeof hook>('json', schema, hook)

@@ -3,8 +3,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { PostgresError, type SqlEngine } from './engine.ts'
-import { FaultSwitch, faultFromJson } from './faults.ts'
+import { PostgresError, type RawResult, type SqlEngine } from './engine.ts'
+import { DEFAULT_FAULT_SQLSTATE, DEFAULT_HOLD_MS, FaultSwitch, faultFromJson } from './faults.ts'
 import {
   RequestError,
   applicationName,
@@ -66,9 +66,11 @@ export async function startSqlServer(engine: SqlEngine, options: SqlServerOption
   const inFlight = new Set<Promise<void>>()
 
   async function handleSql(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    counter.record(applicationName(req.headers))
+    const name = applicationName(req.headers)
+    counter.record(name)
 
-    switch (faults.take()) {
+    const fault = faults.take(name)
+    switch (fault.kind) {
       case 'http500':
         req.resume()
         sendText(res, 500, 'injected fault: HTTP 500')
@@ -83,6 +85,9 @@ export async function startSqlServer(engine: SqlEngine, options: SqlServerOption
         req.socket.destroy()
         return
       case 'none':
+      case 'fail-after-run':
+      case 'drop-after-run':
+      case 'hold-open':
         break
     }
 
@@ -91,11 +96,38 @@ export async function startSqlServer(engine: SqlEngine, options: SqlServerOption
       if (options.latencyMs > 0) await sleep(options.latencyMs)
       const request = parseSqlRequest(req.headers, body)
       const { payload } = request
-      if (payload.kind === 'single') {
-        const result = await engine.query(payload.statement.query, payload.statement.params)
-        sendJson(res, 200, resultBody(result, request.arrayMode))
+      const statements = payload.kind === 'single' ? [payload.statement] : payload.queries
+      const batchOptions = payload.kind === 'single' ? {} : payload.options
+      let results: RawResult[]
+      if (fault.kind === 'fail-after-run') {
+        // The request's own statements run (and write) in one transaction; the raise after them
+        // makes the engine roll all of it back, as a failure in the middle of a batch would.
+        const sqlstate = fault.sqlstate ?? DEFAULT_FAULT_SQLSTATE
+        await engine.batch(
+          [...statements, { query: `DO $$ BEGIN RAISE EXCEPTION 'injected fault after the statement ran' USING ERRCODE = '${sqlstate}'; END $$`, params: [] }],
+          batchOptions,
+        )
+        throw new Error('fail-after-run: the injected error was not raised')
+      } else if (fault.kind === 'hold-open') {
+        const seconds = (fault.ms ?? DEFAULT_HOLD_MS) / 1000
+        const held = await engine.batch(
+          [...statements, { query: 'SELECT pg_sleep($1::float8)', params: [String(seconds)] }],
+          batchOptions,
+        )
+        results = held.slice(0, statements.length)
+      } else if (payload.kind === 'single') {
+        results = [await engine.query(payload.statement.query, payload.statement.params)]
       } else {
-        const results = await engine.batch(payload.queries, payload.options)
+        results = await engine.batch(payload.queries, payload.options)
+      }
+      if (fault.kind === 'drop-after-run') {
+        // Committed, and the client never hears of it.
+        req.socket.destroy()
+        return
+      }
+      if (payload.kind === 'single') {
+        sendJson(res, 200, resultBody(results[0] as RawResult, request.arrayMode))
+      } else {
         sendJson(
           res,
           200,
@@ -116,7 +148,7 @@ export async function startSqlServer(engine: SqlEngine, options: SqlServerOption
     try {
       const fault = faultFromJson(JSON.parse(await readBody(req)))
       faults.set(fault)
-      sendJson(res, 200, { fault: faults.current() })
+      sendJson(res, 200, { fault: faults.current(), targeted: faults.targeted() })
     } catch (err) {
       sendJson(res, 400, { message: err instanceof Error ? err.message : String(err) })
     }
@@ -143,7 +175,7 @@ export async function startSqlServer(engine: SqlEngine, options: SqlServerOption
         sendJson(res, 200, { status: 'ok' })
         return
       case 'GET /faults':
-        sendJson(res, 200, { fault: faults.current() })
+        sendJson(res, 200, { fault: faults.current(), targeted: faults.targeted() })
         return
       case 'POST /faults':
         await handleFaults(req, res)

@@ -46,13 +46,19 @@ export const jsonBody = (maxBytes: number) =>
           ? new Uint8Array(0)
           : await readLimited(raw, maxBytes)
     if (bytes === undefined) return refuseAfterAuthentication(c, new ApiError('PAYLOAD_TOO_LARGE'))
+    let text: string
     let parsed: unknown
     try {
-      parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes))
+      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
+      parsed = JSON.parse(text)
     } catch {
       return refuseAfterAuthentication(c, new ApiError('INVALID_JSON'))
     }
-    // Hono's validator reads the body through this cache.
+    // Hono's validator reads the body through this cache: the text, so that it parses exactly
+    // what was sent (re-serialising the parsed value would turn an overflowed number into
+    // null), and the parsed value for checks that must see the body before any copy.
+    // (Hono types the cache entries as values, but stores and reads promises.)
+    ;(c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text)
     c.req.bodyCache.json = Promise.resolve(parsed)
     await next()
   })

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { MAX_METADATA_DEPTH, nestingDepth } from '../../domain/storable-json'
 
 const METADATA_MAX_KEYS = 50
 const METADATA_MAX_BYTES = 8 * 1024
@@ -17,6 +18,12 @@ const metadata = z
   .check(
     z.refine((m) => Object.keys(m).length <= METADATA_MAX_KEYS, {
       message: `metadata may have at most ${METADATA_MAX_KEYS} keys`,
+    }),
+    // Before the size check, which serialises recursively: a deep enough value (still under
+    // 32 KiB) would exhaust the stack. `abort` skips the size check when this one fails.
+    z.refine((m) => nestingDepth(m) <= MAX_METADATA_DEPTH, {
+      message: `metadata may nest at most ${MAX_METADATA_DEPTH} levels deep`,
+      abort: true,
     }),
     z.refine((m) => new TextEncoder().encode(JSON.stringify(m)).length <= METADATA_MAX_BYTES, {
       message: `metadata may be at most ${METADATA_MAX_BYTES} bytes as JSON`,
