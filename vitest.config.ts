@@ -1,9 +1,10 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
 
-// Two projects: pure Node code (the local SQL endpoint, the CLI, pure domain logic) runs in Node;
+// Three projects: pure Node code (the local SQL endpoint, the CLI, pure domain logic) runs in Node;
 // the worker runs in workerd and reaches the database through the endpoint that global setup
-// starts, exactly as in production it reaches Neon.
+// starts, exactly as in production it reaches Neon; the browser project drives Chromium against
+// the whole stack.
 export default defineConfig({
   test: {
     projects: [
@@ -37,6 +38,20 @@ export default defineConfig({
           globalSetup: ['./test/setup/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      // The embedded page in a real browser (Debian's Chromium through playwright-core) against the
+      // real stack: wrangler dev, the local SQL endpoint and the example host app.
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['./test/browser/global-setup.ts'],
+          // One Chromium at a time: the stack under test shares the machine with it.
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
         },
       },
     ],

@@ -4,6 +4,7 @@ import { notFound, onError } from './http/error-handler'
 import { accessLog } from './http/middleware/access-log'
 import { requestId } from './http/middleware/request-id'
 import { embedData } from './http/routes/embed-data'
+import { embedPage } from './http/routes/embed-page'
 import { embedToken } from './http/routes/embed-token'
 import { health } from './http/routes/health'
 import { openapi } from './http/routes/openapi'
@@ -15,6 +16,7 @@ export function createApp() {
     .route('/', health)
     .route('/', embedToken)
     .route('/', embedData)
+    .route('/', embedPage)
     .route('/', openapi)
     .notFound(notFound)
     .onError(onError)

@@ -11,10 +11,15 @@ const keys = Object.fromEntries(
   })
 ) as Record<string, Uint8Array>
 
-async function freshToken(options: { name?: string; image?: string } = {}) {
-  const t = await newTenant()
+async function freshToken(
+  options: { name?: string; image?: string } = {},
+  program: Parameters<typeof newTenant>[0] = {},
+  groupId?: (t: Awaited<ReturnType<typeof newTenant>>) => Promise<string>
+) {
+  const t = await newTenant(program)
   const email = uniqueEmail()
-  const response = await issueToken(t.apiKey, { programId: t.programId, partner: { email, ...options } })
+  const group = groupId === undefined ? {} : { groupId: await groupId(t) }
+  const response = await issueToken(t.apiKey, { programId: t.programId, partner: { email, ...options }, ...group })
   const data = (await json<IssuedToken>(response)).data!
   return { t, email, data, claims: decodeJwt(data.publicToken).payload }
 }
@@ -51,11 +56,41 @@ describe('GET /v1/embed/data', () => {
         data: {
           affiliate: { name: 'Dana Scully', email, trackingId: 'dana-scully', avatarUrl: 'https://cdn.example/d.png' },
           link: 'https://acme.example/?via=dana-scully',
+          websiteUrl: 'https://acme.example/',
           partnershipStatus: 'APPROVED',
-          program: { id: t.programId, name: 'Test program' },
+          program: { id: t.programId, name: 'Test program', logoUrl: null },
+          group: { id: t.groupId, name: 'Default' },
+          theme: { primaryColor: null, backgroundColor: null },
         },
       })
     }
+  })
+
+  it("returns the program's logo and colours, the affiliate's group and the pending status", async () => {
+    const { t, data } = await freshToken(
+      { name: 'Fox Mulder' },
+      {
+        website: 'https://shop.example/pricing?plan=pro',
+        access: 'private',
+        logoUrl: 'https://cdn.example/logo.png',
+        primaryColor: '#0F766E',
+        backgroundColor: '#f8fafc',
+        embedOrigins: 'https://app.example',
+      },
+      async (tenant) => (await admin.createGroup(db, tenant.programId, 'Gold partners'))!.id
+    )
+    const body = (await json<Record<string, unknown>>(await getData(data.publicToken))).data!
+    expect(body).toMatchObject({
+      link: 'https://shop.example/pricing?plan=pro&via=fox-mulder',
+      websiteUrl: 'https://shop.example/pricing?plan=pro',
+      partnershipStatus: 'PENDING',
+      program: { id: t.programId, name: 'Test program', logoUrl: 'https://cdn.example/logo.png' },
+      group: { id: expect.stringMatching(/^grp_/), name: 'Gold partners' },
+      theme: { primaryColor: '#0f766e', backgroundColor: '#f8fafc' },
+    })
+    expect((body.group as { id: string }).id).not.toBe(t.groupId)
+    // Where the page may be framed is the page's business, not the API's.
+    expect(JSON.stringify(body)).not.toContain('app.example')
   })
 
   it('costs one round trip', async () => {
@@ -131,5 +166,62 @@ describe('GET /v1/embed/data', () => {
       status: 401,
       code: 'TOKEN_REVOKED',
     })
+  })
+})
+
+describe('GET /v1/embed/data from a browser (CORS)', () => {
+  it('lets any origin read answers, errors included, and exposes the request id', async () => {
+    const { data } = await freshToken()
+    const ok = await call('/v1/embed/data', {
+      headers: { Authorization: `Bearer ${data.publicToken}`, Origin: 'https://partner.example' },
+    })
+    expect(ok.status).toBe(200)
+    expect(ok.headers.get('Access-Control-Allow-Origin')).toBe('*')
+    expect(ok.headers.get('Access-Control-Expose-Headers')).toContain('X-Request-Id')
+    // The token is the credential: never cookies, so never Allow-Credentials.
+    expect(ok.headers.get('Access-Control-Allow-Credentials')).toBeNull()
+    const refused = await call('/v1/embed/data?token=garbage', { headers: { Origin: 'https://partner.example' } })
+    expect(refused.status).toBe(401)
+    expect(refused.headers.get('Access-Control-Allow-Origin')).toBe('*')
+  })
+
+  it('answers the preflight with 204 and the allowed method and headers, without a query', async () => {
+    const requestId = newRequestId()
+    const response = await call('/v1/embed/data', {
+      method: 'OPTIONS',
+      requestId,
+      headers: {
+        Origin: 'https://partner.example',
+        'Access-Control-Request-Method': 'GET',
+        'Access-Control-Request-Headers': 'authorization',
+      },
+    })
+    expect(response.status).toBe(204)
+    expect(response.headers.get('Access-Control-Allow-Origin')).toBe('*')
+    expect(response.headers.get('Access-Control-Allow-Methods')).toContain('GET')
+    expect(response.headers.get('Access-Control-Allow-Headers')?.toLowerCase()).toContain('authorization')
+    expect(response.headers.get('Access-Control-Max-Age')).toBe('86400')
+    expect(response.headers.get('X-Request-Id')).toBe(requestId)
+    expect(await response.text()).toBe('')
+    expect(await roundTrips(requestId)).toBe(0)
+  })
+
+  it('still refuses other methods with 405', async () => {
+    const response = await call('/v1/embed/data', { method: 'DELETE', headers: { Origin: 'https://partner.example' } })
+    expect(response.status).toBe(405)
+    expect(response.headers.get('Allow')).toBe('GET, HEAD')
+  })
+
+  it('gives the token route no CORS allowance: it is for servers', async () => {
+    const preflight = await call('/v1/embed/token', {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://partner.example', 'Access-Control-Request-Method': 'POST' },
+    })
+    expect(preflight.status).toBe(405)
+    expect(preflight.headers.get('Access-Control-Allow-Origin')).toBeNull()
+    const t = await newTenant()
+    const issued = await issueToken(t.apiKey, { programId: t.programId, partner: { email: uniqueEmail() } }, { headers: { Origin: 'https://partner.example' } })
+    expect(issued.status).toBe(201)
+    expect(issued.headers.get('Access-Control-Allow-Origin')).toBeNull()
   })
 })

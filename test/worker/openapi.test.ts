@@ -22,7 +22,7 @@ describe('GET /openapi.json', () => {
     expect(response.status).toBe(200)
     const doc = (await response.json()) as Documented & { openapi: string }
     expect(doc.openapi).toBe('3.1.0')
-    expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/openapi.json', '/v1/embed/data', '/v1/embed/token'])
+    expect(Object.keys(doc.paths).sort()).toEqual(['/embed', '/healthz', '/openapi.json', '/v1/embed/data', '/v1/embed/token'])
   })
 
   it('every request example gets the answer the document gives it from the live route', async () => {

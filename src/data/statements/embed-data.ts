@@ -18,6 +18,7 @@ export interface EmbedDataRow extends Record<string, unknown> {
   logo_url: string | null
   primary_color: string | null
   background_color: string | null
+  allowed_embed_origins: string[]
   group_id: string
   group_name: string
 }
@@ -31,7 +32,7 @@ export async function findEmbedData(db: Db, affiliateId: string, programId: stri
       u.name AS user_name, u.email AS user_email, u.image AS user_image,
       p.id AS program_id, p.name AS program_name, p.status AS program_status,
       p.website_url, p.referral_param, p.logo_url, p.primary_color, p.background_color,
-      g.id AS group_id, g.name AS group_name
+      p.allowed_embed_origins, g.id AS group_id, g.name AS group_name
     FROM embed_tokens t
     JOIN affiliates a ON a.id = t.affiliate_id
     JOIN users u ON u.id = a.user_id

@@ -128,6 +128,11 @@ export function buildOpenApiDocument() {
         },
       },
       '/v1/embed/data': {
+        options: {
+          operationId: 'embedDataPreflight',
+          summary: 'CORS preflight: any origin may read the data with a token',
+          responses: { '204': { description: 'Access-Control-Allow-Origin: *, methods GET, HEAD, OPTIONS, headers Authorization, X-Request-Id' } },
+        },
         get: {
           operationId: 'getEmbedData',
           summary: 'What the embedded dashboard shows',
@@ -139,6 +144,30 @@ export function buildOpenApiDocument() {
             '200': { description: 'The dashboard data', content: { 'application/json': { schema: schema(embedDataResponse) } } },
             ...errorResponses(dataErrors),
           },
+        },
+      },
+      '/embed': {
+        get: {
+          operationId: 'embedPage',
+          summary: 'The embedded dashboard page (HTML, for an iframe)',
+          description:
+            'Renders the dashboard for the token. Framing is allowed only from the program’s embed origins (CSP frame-ancestors). A refused token answers an HTML screen with the API’s status and posts `{ type: "embed:token-expired" }` to the parent; a rendered page posts `{ type: "embed:ready", height }`.',
+          parameters: [
+            { name: 'token', in: 'query', required: true, schema: { type: 'string' } },
+            { name: 'theme', in: 'query', required: false, schema: { type: 'string', enum: ['light', 'dark', 'system'] } },
+          ],
+          responses: Object.fromEntries(
+            [
+              ['200', 'The dashboard'],
+              ['401', 'INVALID_TOKEN, TOKEN_EXPIRED, TOKEN_REVOKED: the expiry screen'],
+              ['403', 'PARTNERSHIP_INACTIVE'],
+              ['405', 'METHOD_NOT_ALLOWED'],
+              ['409', 'PROGRAM_NOT_ACTIVE'],
+              ['429', 'RATE_LIMIT_EXCEEDED'],
+              ['500', 'INTERNAL_ERROR'],
+              ['503', 'DATABASE_UNAVAILABLE'],
+            ].map(([status, description]) => [status, { description, content: { 'text/html': { schema: { type: 'string' } } } }])
+          ),
         },
       },
       '/healthz': {

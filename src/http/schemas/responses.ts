@@ -23,8 +23,14 @@ export const embedDataResponse = z.object({
       avatarUrl: z.nullable(z.string()),
     }),
     link: z.url(),
+    websiteUrl: z.url(),
     partnershipStatus: z.enum(['APPROVED', 'PENDING']),
-    program: z.object({ id: z.string(), name: z.string() }),
+    program: z.object({ id: z.string(), name: z.string(), logoUrl: z.nullable(z.url()) }),
+    group: z.object({ id: z.string(), name: z.string() }),
+    theme: z.object({
+      primaryColor: z.nullable(z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/))),
+      backgroundColor: z.nullable(z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/))),
+    }),
   }),
 })
 

@@ -1,0 +1,84 @@
+// The host app's "signed-in" page. It never sees the API key: its script asks this server for a
+// token, puts the dashboard in an iframe, sizes the iframe to the height the dashboard reports,
+// and fetches a new token when the dashboard says the old one is dead (it expired, or another
+// tab of the same user was issued a newer one, which revokes it).
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+
+// JSON inside <script>: `<` escaped so no value can close the element.
+const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c')
+
+export function hostPage(options: { serviceUrl: string; userName: string; theme: string }): string {
+  const settings = { service: new URL(options.serviceUrl).origin, theme: options.theme }
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Acme app: partner program</title>
+<style>
+  body { margin: 0; font: 16px/1.5 system-ui, sans-serif; background: #eef2f7; color: #111827 }
+  header { padding: 12px 24px; background: #111827; color: #fff; display: flex; justify-content: space-between }
+  main { max-width: 720px; margin: 24px auto; padding: 0 16px }
+  iframe { display: block; width: 100%; height: 320px; border: 0; border-radius: 12px; background: transparent }
+  #status { color: #4b5563; font-size: 14px; min-height: 1.5em }
+</style>
+</head>
+<body>
+<header><strong>Acme app</strong><span>Signed in as ${escapeHtml(options.userName)}</span></header>
+<main>
+  <h1>Refer a friend</h1>
+  <p id="status" role="status">Loading your dashboard…</p>
+  <iframe id="dashboard" title="Your referral dashboard" allow="clipboard-write"></iframe>
+</main>
+<script>
+const settings = ${scriptJson(settings)};
+const frame = document.getElementById('dashboard');
+const status = document.getElementById('status');
+// What the dashboard said, newest last (the browser tests read it).
+window.embedEvents = [];
+// A token that dies again at once (a misconfigured server) must not make a request loop.
+let mints = [];
+
+async function showDashboard() {
+  const now = Date.now();
+  mints = mints.filter((t) => now - t < 60000);
+  if (mints.length >= 3) {
+    status.textContent = 'The dashboard could not be opened. Please reload the page later.';
+    return;
+  }
+  mints.push(now);
+  const response = await fetch('/api/embed-token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+  if (!response.ok) {
+    status.textContent = 'The dashboard could not be opened (' + response.status + ').';
+    return;
+  }
+  const { token } = await response.json();
+  const url = new URL('/embed', settings.service);
+  url.searchParams.set('token', token);
+  url.searchParams.set('theme', settings.theme);
+  frame.src = url.href;
+}
+
+window.addEventListener('message', (event) => {
+  // Only the dashboard, from the service's origin, in our own iframe, is listened to.
+  if (event.origin !== settings.service || event.source !== frame.contentWindow) return;
+  const message = event.data;
+  if (message === null || typeof message !== 'object') return;
+  window.embedEvents.push(message);
+  if (message.type === 'embed:ready' && Number.isFinite(message.height)) {
+    frame.style.height = Math.min(Math.max(message.height, 100), 4000) + 'px';
+    status.textContent = '';
+  } else if (message.type === 'embed:token-expired') {
+    status.textContent = 'Refreshing your session…';
+    showDashboard();
+  }
+});
+
+showDashboard();
+</script>
+</body>
+</html>
+`
+}

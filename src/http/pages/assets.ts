@@ -1,0 +1,11 @@
+// The page's one stylesheet and one script, inlined under the response's nonce. Terse on
+// purpose: they travel in the worker's bundle, which has a size budget.
+
+// Colours are theme.ts's custom properties. At 320 px the link's row wraps under its button.
+export const STYLES = `*{box-sizing:border-box}html{background:var(--b);color:var(--f);font:16px/1.5 system-ui,sans-serif}body{margin:0;padding:16px}main{max-width:560px;margin:auto;display:grid;gap:12px}h1,h2,p,dd{margin:0;overflow-wrap:anywhere}h1{font-size:1.25rem}h2{font-size:1rem}.r{display:flex;flex-wrap:wrap;align-items:center;gap:8px 12px}.r p{flex:1;min-width:9em}section,.n{background:var(--s);border:1px solid var(--l);border-radius:12px;padding:16px;display:grid;gap:12px}.n{border-left:6px solid var(--a)}img{border-radius:8px;object-fit:cover}.v{border-radius:50%}.m,dt{color:var(--m)}input{flex:1 1 16em;min-width:0;font:inherit;padding:8px;color:var(--f);background:var(--b);border:1px solid var(--l);border-radius:8px}button{font:inherit;font-weight:600;padding:8px 16px;color:var(--o);background:var(--a);border:0;border-radius:8px}:focus-visible{outline:3px solid var(--a);outline-offset:2px}svg{width:136px}dl{display:grid;grid-template-columns:auto 1fr;gap:4px 16px;margin:0}`
+
+// Takes the token out of the address (so it stays out of history and a frame opened on its
+// own), tells the host page its height whenever it changes and, on the screen for a dead
+// token, that it needs a fresh one. Posted to any origin: the messages hold nothing secret,
+// and the host checks where they come from.
+export const SCRIPT = `(()=>{const d=document,b=d.body,p=parent,s=m=>p!=window&&p.postMessage(m,"*"),u=new URL(location);u.searchParams.delete("token");history.replaceState(null,"",u);const x=d.documentElement.dataset.expired;x&&s({type:"embed:token-expired",reason:x});let h;new ResizeObserver(()=>{const n=Math.ceil(b.getBoundingClientRect().height);n!=h&&s({type:"embed:ready",height:h=n})}).observe(b);const c=d.getElementById("copy"),l=d.getElementById("link"),t=d.getElementById("copied");c&&(c.onclick=async()=>{let k=1;try{await navigator.clipboard.writeText(l.value)}catch{l.select();k=d.execCommand("copy")}t.textContent=k?"Link copied.":"Press Ctrl+C to copy the link."})})()`

@@ -1,0 +1,21 @@
+import { html, raw } from 'hono/html'
+import type { HtmlEscapedString } from 'hono/utils/html'
+import { SCRIPT, STYLES } from './assets'
+
+type Html = HtmlEscapedString | Promise<HtmlEscapedString>
+
+export interface DocumentParts {
+  title: string
+  nonce: string
+  // :root custom properties from theme.ts: built from parsed numbers, never from raw input.
+  themeCss: string
+  body: Html
+  // Set on the screen for a dead token: the script tells the host page, which fetches a new one.
+  expired?: string | undefined
+}
+
+// The shell every page and error screen shares. Interpolations are escaped by `html`; only the
+// constant stylesheet and script and the generated theme are inserted raw.
+export function htmlDocument(p: DocumentParts): Html {
+  return html`<!doctype html><html lang="en"${p.expired ? html` data-expired="${p.expired}"` : ''}><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${p.title}</title><style nonce="${p.nonce}">${raw(p.themeCss + STYLES)}</style></head><body>${p.body}<script nonce="${p.nonce}">${raw(SCRIPT)}</script></body></html>`
+}

@@ -1,0 +1,110 @@
+import { mkdir } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { cspErrors, embedUrl, mintToken, stack, uniqueEmail, useBrowser } from './support/browser'
+
+const browser = useBrowser()
+const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
+
+async function openPage(url: string, options: { colorScheme?: 'light' | 'dark' } = {}) {
+  const context = await browser().newContext({ viewport: { width: 400, height: 600 }, colorScheme: options.colorScheme ?? 'light' })
+  const page = await context.newPage()
+  const errors = cspErrors(page)
+  await page.goto(url)
+  return { context, page, errors }
+}
+
+const imagesLoaded = (page: Page) =>
+  page.waitForFunction('[...document.images].every((image) => image.complete && image.naturalWidth > 0)')
+
+const backgroundOf = (page: Page) => page.evaluate('getComputedStyle(document.documentElement).backgroundColor')
+
+describe('the dashboard page in Chromium', () => {
+  it('shows the link and its QR code, styled and scripted under the CSP, and drops the token from the address', async () => {
+    const token = await mintToken({ email: uniqueEmail(), name: 'Dana Scully', image: `${stack.hostUrl}/assets/avatar.svg` })
+    const { context, page, errors } = await openPage(embedUrl(token))
+    try {
+      expect(await page.locator('h1').textContent()).toBe('Acme Rockets')
+      expect(await page.inputValue('#link')).toBe('https://acme.example/?via=dana-scully')
+      const qr = await page.locator('svg[role="img"]').boundingBox()
+      expect(qr?.width).toBeGreaterThan(100)
+      expect(await page.locator('svg[role="img"] path').getAttribute('d')).toMatch(/^M\d+ \d+h/)
+      // The nonce'd stylesheet applied (the program's background), the images obey img-src.
+      expect(await backgroundOf(page)).toBe('rgb(248, 250, 252)')
+      await imagesLoaded(page)
+      // The nonce'd script ran: it took the token out of the address.
+      await page.waitForFunction('!location.search.includes("token")')
+      expect(page.url()).toBe(`${stack.serviceUrl}/embed`)
+      expect(errors).toEqual([])
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('copies the link to the clipboard with the button', async () => {
+    const token = await mintToken({ email: uniqueEmail(), name: 'Walter Skinner' })
+    const { context, page } = await openPage(embedUrl(token))
+    try {
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.serviceUrl })
+      await page.getByRole('button', { name: 'Copy link' }).click()
+      await page.waitForFunction('document.getElementById("copied").textContent === "Link copied."')
+      expect(await page.evaluate('navigator.clipboard.readText()')).toBe('https://acme.example/?via=walter-skinner')
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('never runs script from a name, an image URL or metadata, and shows the name as written', async () => {
+    const name = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
+    const token = await mintToken(
+      { email: uniqueEmail(), name, image: `${stack.hostUrl}/assets/avatar.svg?"><img src=x onerror="window.__pwned=3">` },
+      { metadata: { note: '<script>window.__pwned=4</script>' } }
+    )
+    const { context, page } = await openPage(embedUrl(token))
+    const dialogs: string[] = []
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message())
+      void dialog.dismiss()
+    })
+    try {
+      await imagesLoaded(page)
+      expect(await page.evaluate('window.__pwned')).toBeUndefined()
+      expect(await page.locator('strong').textContent()).toBe(name)
+      expect(await page.locator('img[src="x"]').count()).toBe(0)
+      expect(await page.locator('script').count()).toBe(1)
+      expect(dialogs).toEqual([])
+    } finally {
+      await context.close()
+    }
+  })
+
+  it('follows ?theme=, and the visitor’s system setting for theme=system', async () => {
+    const token = await mintToken({ email: uniqueEmail() })
+    const backgrounds: Record<string, string> = {}
+    for (const [theme, scheme] of [['light', 'dark'], ['dark', 'light'], ['system', 'dark'], ['system', 'light']] as const) {
+      const { context, page } = await openPage(embedUrl(token, theme), { colorScheme: scheme })
+      backgrounds[`${theme}/${scheme}`] = (await backgroundOf(page)) as string
+      await context.close()
+    }
+    expect(backgrounds['light/dark']).toBe('rgb(248, 250, 252)')
+    expect(backgrounds['dark/light']).not.toBe('rgb(248, 250, 252)')
+    expect(backgrounds['system/dark']).toBe(backgrounds['dark/light'])
+    expect(backgrounds['system/light']).toBe(backgrounds['light/dark'])
+  })
+
+  it('writes screenshots of the light and dark pages (docs/screenshots)', async () => {
+    await mkdir(SCREENSHOTS, { recursive: true })
+    for (const theme of ['light', 'dark'] as const) {
+      const token = await mintToken({ email: 'jane@example.com', name: 'Jane Doe', image: `${stack.hostUrl}/assets/avatar.svg` })
+      const { context, page, errors } = await openPage(embedUrl(token, theme), { colorScheme: theme })
+      try {
+        await imagesLoaded(page)
+        await page.screenshot({ path: `${SCREENSHOTS}embed-${theme}.png` })
+        expect(errors).toEqual([])
+      } finally {
+        await context.close()
+      }
+    }
+  })
+})
