@@ -44,7 +44,10 @@ async function main() {
   const [count] = (await endpoint.engine.query('SELECT count(*) FROM teams', [])).rows
   let demo: Demo | undefined
   if (Number(count?.[0]) === 0) {
-    demo = await admin.seed(createDb({ DATABASE_URL: LOCAL_DATABASE_URL, LOCAL_SQL_ENDPOINT: endpoint.url }, 'dev-seed'))
+    demo = await admin.seed(createDb({ DATABASE_URL: LOCAL_DATABASE_URL, LOCAL_SQL_ENDPOINT: endpoint.url }, 'dev-seed'), {
+      // The example host app (examples/host) may frame the demo dashboard.
+      embedOrigins: 'http://127.0.0.1:3000,http://localhost:3000',
+    })
     await writeFile(DEMO_FILE, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 })
   } else if (existsSync(DEMO_FILE)) {
     demo = JSON.parse(await readFile(DEMO_FILE, 'utf8')) as Demo

@@ -218,12 +218,13 @@ export async function setAffiliateStatus(
 }
 
 // A demo tenant: a team, an active public program with its default group, and a live key.
-export async function seed(db: Db, options: { website?: string } = {}) {
+export async function seed(db: Db, options: { website?: string; embedOrigins?: string } = {}) {
   const team = await createTeam(db, 'Demo team')
   const program = await createProgram(db, {
     team: team.id,
     name: 'Demo program',
     website: options.website ?? 'https://example.com',
+    ...(options.embedOrigins === undefined ? {} : { embedOrigins: options.embedOrigins }),
   })
   const key = await createApiKey(db, { team: team.id, name: 'Demo key', env: 'dev' })
   return { teamId: team.id, programId: program.id, groupId: program.defaultGroupId, apiKey: key.key }
