@@ -28,6 +28,12 @@ export interface WorkerOptions {
   // Extra `--var NAME:VALUE` settings.
   vars?: Record<string, string>
   quiet?: boolean
+  // A wrangler configuration other than the project's own (`wrangler dev -c`), e.g. the
+  // benchmark's baseline worker.
+  config?: string
+  // Called as soon as wrangler is spawned, before it is healthy, so a caller can still kill its
+  // process group if it is itself interrupted during the start-up.
+  onSpawn?: (child: ChildProcess) => void
 }
 
 export interface RunningWorker {
@@ -51,15 +57,19 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     '--port',
     String(options.port),
     '--show-interactive-dev-session=false',
+    ...(options.config === undefined ? [] : ['--config', options.config]),
     ...(options.minify ? ['--minify'] : []),
     ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
   ]
   const child = spawn('npx', args, {
     cwd: ROOT,
     stdio: options.quiet ? ['ignore', 'ignore', 'pipe'] : ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: process.env.CI ?? '' },
+    // No telemetry, and no fetch of Cloudflare's `Request.cf` sample: this machine may have no
+    // outside network, and a placeholder `cf` object serves local runs as well.
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', CI: process.env.CI ?? '' },
     detached: true,
   })
+  options.onSpawn?.(child)
   let stderr = ''
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)))
   const url = `http://127.0.0.1:${options.port}`

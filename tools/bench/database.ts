@@ -1,0 +1,45 @@
+import { startDatabase } from '../local-stack'
+import { createScratchDatabase } from '../scratch-database'
+import type { SqlEndpoint } from '../sql-endpoint/index'
+import { seedTenant, type Tenant } from './seed'
+
+// A fresh, migrated, seeded database behind the local Neon endpoint, with one injected delay.
+// A new delay is a new endpoint on the SAME port, so the workers, which were given the
+// endpoint's URL when they started, keep running across settings.
+
+export interface BenchDatabase {
+  rttMs: number
+  endpoint: SqlEndpoint
+  tenant: Tenant
+  close(): Promise<void>
+}
+
+export interface DatabaseOptions {
+  port: number
+  rttMs: number
+  // A PostgreSQL server to create a scratch database on; PGlite in memory when absent.
+  postgresUrl: string | undefined
+  apiKeys: number
+}
+
+export async function startBenchDatabase(options: DatabaseOptions): Promise<BenchDatabase> {
+  const undo: (() => Promise<void>)[] = []
+  const close = async () => {
+    while (undo.length > 0) await undo.pop()?.()
+  }
+  try {
+    let engine: { kind: 'pglite' } | { kind: 'postgres'; url: string } = { kind: 'pglite' }
+    if (options.postgresUrl !== undefined) {
+      const scratch = await createScratchDatabase(options.postgresUrl, 'bench')
+      undo.push(() => scratch.drop())
+      engine = { kind: 'postgres', url: scratch.url }
+    }
+    const endpoint = await startDatabase({ engine, port: options.port, latencyMs: options.rttMs })
+    undo.push(() => endpoint.close())
+    const tenant = await seedTenant(endpoint.url, options.apiKeys)
+    return { rttMs: options.rttMs, endpoint, tenant, close }
+  } catch (error) {
+    await close()
+    throw error
+  }
+}

@@ -1,0 +1,96 @@
+import { measureFloor } from './floor'
+import { RoundTripCounter } from './round-trips'
+import { runPhase, type PhaseResult, type PhaseSpec } from './load'
+import { IMPLS, PATHS, type Impl, type Measurements } from './measurements'
+import type { BenchSettings } from './settings'
+import type { Stack } from './stack'
+import { Traffic } from './traffic'
+
+// Everything measured at one injected delay, on a fresh database: create the RETURNING pool, warm
+// both workers up on both paths, then the measured phases. Any answer other than a 201 with a
+// token stops the benchmark: a benchmark of errors proves nothing.
+
+export class BenchError extends Error {
+  override name = 'BenchError'
+}
+
+const POOL_CONCURRENCY = 16
+const FLOOR_REQUESTS = 200
+const WARMUP_CONCURRENCY = 8
+
+function assertClean(label: string, result: PhaseResult): void {
+  const problems: string[] = []
+  if (result.completed === 0) problems.push('no request completed')
+  if (result.failures > 0) problems.push(`${result.failures} of ${result.completed} answers were not a 201 with a token`)
+  if (result.connectionErrors > 0) problems.push(`${result.connectionErrors} connection errors or timeouts`)
+  if (problems.length > 0) {
+    throw new BenchError(`${label}: ${problems.join('; ')}${result.failureSamples.map((s) => `\n  ${s}`).join('')}`)
+  }
+}
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`)
+}
+
+export async function measureDelay(
+  stack: Stack,
+  rttMs: number,
+  settings: BenchSettings,
+  measurements: Measurements
+): Promise<void> {
+  const database = await stack.useDelay(rttMs)
+  const traffic = new Traffic(database.tenant, settings.returningPoolSize)
+  const counter = new RoundTripCounter(database.endpoint)
+  const url = (impl: Impl) => (impl === 'ours' ? stack.ours.url : stack.baseline.url)
+  const phase = async (label: string, spec: PhaseSpec) => {
+    const result = await runPhase(counter, spec)
+    assertClean(`${label} (${rttMs} ms delay)`, result)
+    return result
+  }
+
+  const pool = traffic.poolCreation('pool')
+  await phase('creating the RETURNING pool', {
+    url: url('ours'),
+    source: pool.source,
+    concurrency: POOL_CONCURRENCY,
+    length: { amount: pool.amount },
+  })
+
+  for (const impl of IMPLS) {
+    for (const path of PATHS) {
+      await phase(`warm-up ${impl} ${path}`, {
+        url: url(impl),
+        source: traffic.source(path, `warm-${impl}-${path}`),
+        concurrency: WARMUP_CONCURRENCY,
+        length: { seconds: settings.warmupSeconds },
+      })
+    }
+  }
+
+  if (rttMs === 0) {
+    for (const impl of IMPLS) measurements.floor.set(impl, await measureFloor(url(impl), FLOOR_REQUESTS))
+  }
+
+  // Throughput is measured without delay; with a delay only the latency at concurrency 1.
+  const concurrencies = rttMs === 0 ? settings.concurrencies : [1]
+  for (const impl of IMPLS) {
+    for (const path of PATHS) {
+      for (const concurrency of concurrencies) {
+        const label = `${impl} ${path.toUpperCase()} c=${concurrency}`
+        const result = await phase(label, {
+          url: url(impl),
+          source: traffic.source(path, `${impl}-${path}-d${rttMs}-c${concurrency}`),
+          concurrency,
+          length: { seconds: settings.phaseSeconds },
+        })
+        measurements.add(impl, path, rttMs, concurrency, result)
+        const rps = result.completed / result.durationS
+        log(
+          `  ${label.padEnd(26)} ${String(result.completed).padStart(6)} requests  ${rps.toFixed(1).padStart(7)} req/s  ` +
+            `${(result.sqlRequests / result.completed).toFixed(3)} round trips/request (tags ${result.tagged.min}–${result.tagged.max})` +
+            (result.abandoned > 0 ? `, ${result.abandoned} cut off by the clock` : '')
+        )
+      }
+    }
+  }
+}

@@ -1,0 +1,141 @@
+import { advisoryMisses, failed, type BudgetCheck } from './budgets'
+import { IMPLS, PATHS, type Impl } from './measurements'
+import { LATENCY_BUDGET_RTT_MS } from './settings'
+import { latencyAt, type ImplSummary, type PathSummary, type Summary } from './summary'
+import type { Path } from './traffic'
+
+// The human table and the machine-readable last line of `npm run bench`.
+
+const COLUMNS: { impl: Impl; path: Path }[] = IMPLS.flatMap((impl) => PATHS.map((path) => ({ impl, path })))
+const title = (c: { impl: Impl; path: Path }) => `${c.impl} ${c.path.toUpperCase()}`
+const pick = (s: Summary, c: { impl: Impl; path: Path }): PathSummary => s[c.impl][c.path]
+
+const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '–')
+const ratio = (baseline: number, ours: number) => (ours > 0 ? baseline / ours : Number.NaN)
+
+function rows(summary: Summary): [string, ...string[]][] {
+  const cell = (f: (p: PathSummary) => string) => COLUMNS.map((c) => f(pick(summary, c)))
+  const delays = [...new Set(COLUMNS.flatMap((c) => pick(summary, c).latency.map((l) => l.rttMs)))].sort((a, b) => a - b)
+  const concurrencies = [
+    ...new Set(COLUMNS.flatMap((c) => Object.keys(pick(summary, c).rps).map((k) => Number(k.slice(1))))),
+  ].sort((a, b) => a - b)
+  return [
+    ['SQL round trips / request (total)', ...cell((p) => p.roundTripsPerRequest.toFixed(2))],
+    ['  by X-Request-Id tag (min–max)', ...cell((p) => `${p.roundTripsByTag.min}–${p.roundTripsByTag.max}`)],
+    ...delays.flatMap((d): [string, ...string[]][] => [
+      [
+        `p50 / p95 / p99 ms, ${d} ms delay, c=1`,
+        ...cell((p) => {
+          const l = latencyAt(p, d)
+          return l === undefined ? '–' : `${ms(l.p50Ms)} / ${ms(l.p95Ms)} / ${ms(l.p99Ms)}`
+        }),
+      ],
+      ['  of which in the worker (p50)', ...cell((p) => ms(latencyAt(p, d)?.workerP50Ms ?? Number.NaN))],
+    ]),
+    ...concurrencies.map((c): [string, ...string[]] => [
+      `req/s, c=${c}, no delay`,
+      ...cell((p) => {
+        const rps = p.rps[`c${c}`]
+        return rps === undefined ? '–' : rps.toFixed(0)
+      }),
+    ]),
+    ['requests measured', ...cell((p) => String(p.requests))],
+    [
+      'GET /healthz p50 ms (harness floor)',
+      ...COLUMNS.map((c) => ms(summary.floorP50Ms[c.impl])),
+    ],
+  ]
+}
+
+function table(data: [string, ...string[]][]): string {
+  const header: [string, ...string[]] = ['', ...COLUMNS.map(title)]
+  const all = [header, ...data]
+  const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)))
+  return all
+    .map((r) => r.map((v, i) => (i === 0 ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0))).join('   '))
+    .join('\n')
+}
+
+function comparison(ours: PathSummary, baseline: PathSummary): { roundTrips: number; p50AtRtt: number } {
+  return {
+    roundTrips: ratio(baseline.roundTripsPerRequest, ours.roundTripsPerRequest),
+    p50AtRtt: ratio(
+      latencyAt(baseline, LATENCY_BUDGET_RTT_MS)?.p50Ms ?? Number.NaN,
+      latencyAt(ours, LATENCY_BUDGET_RTT_MS)?.p50Ms ?? Number.NaN
+    ),
+  }
+}
+
+export function formatReport(summary: Summary, checks: BudgetCheck[]): string {
+  const { machine, bundle } = summary
+  const lines = [
+    '',
+    'POST /v1/embed/token: ours (one SQL statement) vs baseline (one Drizzle query per step)',
+    `${summary.mode} run · ${summary.engine === 'pglite' ? 'PGlite in memory' : 'PostgreSQL (scratch database)'} behind the local Neon HTTP endpoint · ` +
+      `workers: wrangler dev --minify (workerd)`,
+    `${machine.cores} cores (${machine.cpu}) · ${machine.memoryGiB} GiB · Node ${machine.node} · ` +
+      `load average ${machine.loadAverage} at the start`,
+    ...(machine.loadAverage > machine.cores / 2
+      ? ['(the machine was busy with other work: latencies are inflated and throughput understated)']
+      : []),
+    '',
+    table(rows(summary)),
+    '',
+  ]
+  for (const path of PATHS) {
+    const ours = summary.ours[path]
+    const base = summary.baseline[path]
+    const c = comparison(ours, base)
+    lines.push(
+      `${path.toUpperCase().padEnd(9)} baseline ÷ ours: ${c.roundTrips.toFixed(1)}× the round trips ` +
+        `(${base.roundTripsPerRequest.toFixed(2)} vs ${ours.roundTripsPerRequest.toFixed(2)}), ` +
+        `${c.p50AtRtt.toFixed(1)}× the p50 at ${LATENCY_BUDGET_RTT_MS} ms ` +
+        `(${ms(latencyAt(base, LATENCY_BUDGET_RTT_MS)?.p50Ms ?? Number.NaN)} vs ${ms(latencyAt(ours, LATENCY_BUDGET_RTT_MS)?.p50Ms ?? Number.NaN)} ms)`
+    )
+  }
+  lines.push(
+    `Bundle (wrangler deploy --dry-run --minify --env production): ${bundle.rawKiB.toFixed(1)} KiB minified, ` +
+      `${bundle.gzipKiB.toFixed(2)} KiB gzip (${bundle.files.join(', ')})`,
+    '',
+    'Budgets:'
+  )
+  for (const check of checks) {
+    const verdict = check.ok ? 'ok  ' : 'MISS'
+    const note = check.enforced ? '' : ' [reported, not enforced in a short run]'
+    lines.push(`  ${verdict}  ${check.name}: ${check.detail}${note}`)
+  }
+  lines.push('')
+  return lines.join('\n')
+}
+
+function pathJson(p: PathSummary) {
+  return {
+    roundTripsPerRequest: p.roundTripsPerRequest,
+    roundTripsByTag: p.roundTripsByTag,
+    latency: p.latency.map(({ rttMs, p50Ms, p95Ms, p99Ms, workerP50Ms }) => ({ rttMs, p50Ms, p95Ms, p99Ms, workerP50Ms })),
+    rps: p.rps,
+  }
+}
+
+const implJson = (i: ImplSummary) => ({ new: pathJson(i.new), returning: pathJson(i.returning) })
+
+// One line, keys in a fixed order: what CI or a later run compares against.
+export function jsonLine(summary: Summary, checks: BudgetCheck[]): string {
+  const round1 = (v: number) => Math.round(v * 10) / 10
+  const vs = (path: 'new' | 'returning') => {
+    const c = comparison(summary.ours[path], summary.baseline[path])
+    return { roundTrips: round1(c.roundTrips), p50AtRtt: round1(c.p50AtRtt) }
+  }
+  return JSON.stringify({
+    mode: summary.mode,
+    engine: summary.engine,
+    ...implJson(summary.ours),
+    baseline: implJson(summary.baseline),
+    baselineOverOurs: { rttMs: LATENCY_BUDGET_RTT_MS, new: vs('new'), returning: vs('returning') },
+    harnessFloorP50Ms: summary.floorP50Ms,
+    bundleGzipKiB: summary.bundle.gzipKiB,
+    budgetsMet: failed(checks).length === 0,
+    budgetsMissed: failed(checks).map((c) => `${c.name}: ${c.detail}`),
+    notEnforcedMissed: advisoryMisses(checks).map((c) => `${c.name}: ${c.detail}`),
+  })
+}
