@@ -24,6 +24,19 @@ import {
 const DEAD_ENDPOINT = 'http://127.0.0.1:1/sql'
 const SHORT_TIMEOUT_MS = 400
 
+// POST /v1/embed/token with the driver's timeout cut to SHORT_TIMEOUT_MS.
+function issueWithShortTimeout(t: Tenant, email: string, requestId: string) {
+  return callWithEnv(
+    { DB_TIMEOUT_MS: String(SHORT_TIMEOUT_MS) },
+    {
+      path: '/v1/embed/token',
+      method: 'POST',
+      headers: { Authorization: `Bearer ${t.apiKey}`, 'Content-Type': 'application/json', 'X-Request-Id': requestId },
+      body: JSON.stringify(body(t, email)),
+    }
+  )
+}
+
 let target: FaultTarget
 afterEach(async () => {
   await target?.clear()
@@ -188,19 +201,7 @@ describe('the database hangs past the timeout', () => {
     await f.set({ mode: 'hang' })
     const requestId = f.requestId()
     const started = Date.now()
-    const response = await callWithEnv(
-      { DB_TIMEOUT_MS: String(SHORT_TIMEOUT_MS) },
-      {
-        path: '/v1/embed/token',
-        method: 'POST',
-        headers: {
-          Authorization: `Bearer ${t.apiKey}`,
-          'Content-Type': 'application/json',
-          'X-Request-Id': requestId,
-        },
-        body: JSON.stringify(body(t, email)),
-      }
-    )
+    const response = await issueWithShortTimeout(t, email, requestId)
     const elapsed = Date.now() - started
     await expectUnavailable(response)
     expect(elapsed).toBeGreaterThanOrEqual(SHORT_TIMEOUT_MS - 50)
@@ -219,19 +220,7 @@ describe('the database hangs past the timeout', () => {
     // The statement runs and writes, and its transaction stays open past the client's timeout.
     await f.set({ mode: 'hold-open', ms: 2 * SHORT_TIMEOUT_MS })
     const requestId = f.requestId()
-    const response = await callWithEnv(
-      { DB_TIMEOUT_MS: String(SHORT_TIMEOUT_MS) },
-      {
-        path: '/v1/embed/token',
-        method: 'POST',
-        headers: {
-          Authorization: `Bearer ${t.apiKey}`,
-          'Content-Type': 'application/json',
-          'X-Request-Id': requestId,
-        },
-        body: JSON.stringify(body(t, email)),
-      }
-    )
+    const response = await issueWithShortTimeout(t, email, requestId)
     await expectUnavailable(response)
     expect(await roundTrips(requestId)).toBe(1)
     await f.clear()
