@@ -7,6 +7,9 @@ import { defineConfig } from 'vitest/config'
 // the whole stack.
 export default defineConfig({
   test: {
+    // The worker logs one JSON line per request (asserted in observability.test.ts); in the
+    // test output they would bury everything else.
+    onConsoleLog: (log) => !log.includes('"msg":"request"'),
     projects: [
       {
         test: {
@@ -36,9 +39,6 @@ export default defineConfig({
           name: 'worker',
           include: ['test/worker/**/*.test.ts'],
           globalSetup: ['./test/setup/global-setup.ts'],
-          // The worker logs one JSON line per request (asserted in observability.test.ts); in
-          // the test output they would bury everything else.
-          onConsoleLog: (log) => !log.includes('"msg":"request"'),
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
