@@ -16,7 +16,7 @@ export default defineConfig({
           name: 'node',
           include: ['test/node/**/*.test.ts', 'test/unit/**/*.test.ts'],
           environment: 'node',
-          globalSetup: ['./test/setup/global-setup.ts'],
+          // No global setup: the endpoint and CLI tests start the endpoints they need.
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
