@@ -9,7 +9,7 @@ import { requireApiKey } from '../middleware/api-key'
 import { database } from '../middleware/database'
 import { jsonBody } from '../middleware/json-body'
 import { apiKeyRateLimit } from '../middleware/rate-limit'
-import { embedTokenRequest } from '../schemas/embed-token'
+import { embedTokenRequest, issueInput } from '../schemas/embed-token'
 import { validJson } from '../validation'
 
 const MAX_BODY_BYTES = 32 * 1024
@@ -32,16 +32,12 @@ export const embedToken = new Hono<AppEnv>()
       const keys = signingKeysFromEnv(c.env.TOKEN_SIGNING_KEYS)
       const credential = c.get('apiKey')
       if (credential === undefined) throw new Error('requireApiKey did not run')
-      const issued = await issueEmbedToken(c.get('db'), keys, c.env.TOKEN_ISSUER, {
-        keyDigest: credential.digest,
-        programId: body.programId,
-        groupId: body.groupId,
-        email: body.partner.email,
-        name: body.partner.name,
-        image: body.partner.image,
-        externalUserId: body.externalUserId,
-        metadata: body.metadata,
-      })
+      const issued = await issueEmbedToken(
+        c.get('db'),
+        keys,
+        c.env.TOKEN_ISSUER,
+        issueInput(credential.digest, body)
+      )
       c.set('principal', { teamId: issued.teamId, keyId: issued.keyId })
       const { publicToken, expiresAt, link, partnershipStatus } = issued
       return c.json(

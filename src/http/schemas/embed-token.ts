@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import type { IssueEmbedTokenInput } from '../../domain/issue-embed-token'
 import { MAX_METADATA_DEPTH, nestingDepth } from '../../domain/storable-json'
 
 const METADATA_MAX_KEYS = 50
@@ -58,3 +59,17 @@ export const embedTokenRequest = z.strictObject({
 })
 
 export type EmbedTokenRequest = z.infer<typeof embedTokenRequest>
+
+// The request as the token chain takes it: the partner's fields flattened beside the key.
+export function issueInput(keyDigest: string, body: EmbedTokenRequest): IssueEmbedTokenInput {
+  return {
+    keyDigest,
+    programId: body.programId,
+    groupId: body.groupId,
+    email: body.partner.email,
+    name: body.partner.name,
+    image: body.partner.image,
+    externalUserId: body.externalUserId,
+    metadata: body.metadata,
+  }
+}

@@ -14,6 +14,7 @@ import { newId } from '../../../src/domain/ids'
 import { referralLink } from '../../../src/domain/referral-link'
 import type { SigningKeyRing } from '../../../src/domain/signing-keys'
 import { baseTrackingId, trackingIdCandidates } from '../../../src/domain/tracking-id'
+import type { IssueEmbedTokenInput } from '../../../src/domain/issue-embed-token'
 import { ApiError } from '../../../src/errors'
 
 // The chain of POST /v1/embed/token as it is usually written: one Drizzle query per step, each
@@ -23,17 +24,6 @@ import { ApiError } from '../../../src/errors'
 // It is deliberately the plain version: no transaction (the Neon HTTP driver has no interactive
 // ones), so it lacks the product's atomicity and race handling. Adding them would cost more
 // round trips, so the comparison flatters the baseline, never the product.
-
-export interface BaselineInput {
-  keyDigest: string
-  programId: string
-  groupId?: string | undefined
-  email: string
-  name?: string | undefined
-  image?: string | undefined
-  externalUserId?: string | undefined
-  metadata?: Record<string, unknown> | undefined
-}
 
 export interface BaselineIssued {
   publicToken: string
@@ -48,7 +38,7 @@ export async function issueStepByStep(
   db: Db,
   keys: SigningKeyRing,
   issuer: string,
-  input: BaselineInput
+  input: IssueEmbedTokenInput
 ): Promise<BaselineIssued> {
   // 1. The API key.
   const [key] = await db.select().from(apiKeys).where(eq(apiKeys.digest, input.keyDigest)).limit(1)

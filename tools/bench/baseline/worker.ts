@@ -5,7 +5,7 @@ import { createDb } from '../../../src/data/db'
 import { bearerToken, digestApiKey, isApiKeyShape } from '../../../src/domain/api-keys'
 import { signingKeysFromEnv } from '../../../src/domain/signing-keys'
 import { ApiError } from '../../../src/errors'
-import { embedTokenRequest } from '../../../src/http/schemas/embed-token'
+import { embedTokenRequest, issueInput } from '../../../src/http/schemas/embed-token'
 import { issueStepByStep } from './chain'
 
 // The baseline worker of `npm run bench`: the product's request handling (key shape and digest,
@@ -65,16 +65,7 @@ const app = new Hono<{ Bindings: BaselineEnv }>()
     const keys = signingKeysFromEnv(c.env.TOKEN_SIGNING_KEYS)
     let issued
     try {
-      issued = await issueStepByStep(createDb(c.env, requestId), keys, c.env.TOKEN_ISSUER, {
-        keyDigest: digest,
-        programId: body.programId,
-        groupId: body.groupId,
-        email: body.partner.email,
-        name: body.partner.name,
-        image: body.partner.image,
-        externalUserId: body.externalUserId,
-        metadata: body.metadata,
-      })
+      issued = await issueStepByStep(createDb(c.env, requestId), keys, c.env.TOKEN_ISSUER, issueInput(digest, body))
     } catch (error) {
       throw error instanceof ApiError ? error : toApiError(error)
     }
