@@ -7,7 +7,8 @@ import { startSqlEndpoint, type SqlEndpoint, type SqlEndpointOptions } from './s
 
 // The service as production runs it, on this machine: the worker under workerd (wrangler dev)
 // and, instead of Neon, the local endpoint that speaks Neon's HTTP protocol. Used by
-// `npm run dev` and by the benchmark.
+// `npm run dev` and the browser tests; the benchmark runs its workers on workerd directly
+// (tools/bench/workerd.ts) and only takes the database from here.
 
 export async function startDatabase(options: SqlEndpointOptions): Promise<SqlEndpoint> {
   const endpoint = await startSqlEndpoint(options)
@@ -24,16 +25,7 @@ export interface WorkerOptions {
   port: number
   sqlEndpointUrl: string
   signingKeys?: string
-  minify?: boolean
-  // Extra `--var NAME:VALUE` settings.
-  vars?: Record<string, string>
   quiet?: boolean
-  // A wrangler configuration other than the project's own (`wrangler dev -c`), e.g. the
-  // benchmark's baseline worker.
-  config?: string
-  // Called as soon as wrangler is spawned, before it is healthy, so a caller can still kill its
-  // process group if it is itself interrupted during the start-up.
-  onSpawn?: (child: ChildProcess) => void
 }
 
 export interface RunningWorker {
@@ -47,7 +39,6 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     LOCAL_SQL_ENDPOINT: options.sqlEndpointUrl,
     DATABASE_URL: LOCAL_DATABASE_URL,
     ...(options.signingKeys === undefined ? {} : { TOKEN_SIGNING_KEYS: options.signingKeys }),
-    ...options.vars,
   }
   const args = [
     'wrangler',
@@ -57,8 +48,6 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     '--port',
     String(options.port),
     '--show-interactive-dev-session=false',
-    ...(options.config === undefined ? [] : ['--config', options.config]),
-    ...(options.minify ? ['--minify'] : []),
     ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
   ]
   const child = spawn('npx', args, {
@@ -69,7 +58,6 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', CI: process.env.CI ?? '' },
     detached: true,
   })
-  options.onSpawn?.(child)
   let stderr = ''
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)))
   const url = `http://127.0.0.1:${options.port}`

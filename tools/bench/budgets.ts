@@ -45,8 +45,8 @@ function p50(path: Path, figures: PathSummary): Omit<BudgetCheck, 'enforced'> {
   }
 }
 
-// The short run's latency is not enforced: a few dozen samples under wrangler dev, whose own
-// plumbing costs more than the budget's headroom (see PERFORMANCE.md), decide nothing.
+// The short run's latency is not enforced: a few dozen samples on a CI machine busy with other
+// work decide nothing (see PERFORMANCE.md).
 export function checkBudgets(summary: Summary): BudgetCheck[] {
   const { ours, bundle } = summary
   const latencyEnforced = summary.mode === 'full'

@@ -1,11 +1,9 @@
-// Whatever the benchmark starts (wrangler and workerd process groups, SQL endpoints, scratch
-// databases) is registered here and undone on every way out: normal end, error, Ctrl-C. The
-// workers run detached in their own process groups, so nothing else would stop them.
+// Whatever the benchmark starts (workers under workerd, SQL endpoints, scratch databases, built
+// bundles) is registered here and undone on every way out: normal end, error, Ctrl-C.
 
 type Task = () => Promise<void>
 
 const tasks: Task[] = []
-const processGroups = new Set<number>()
 let cleaning: Promise<void> | undefined
 
 // Undone in reverse order of registration; the returned function unregisters the task once the
@@ -16,12 +14,6 @@ export function deferCleanup(task: Task): () => void {
     const index = tasks.lastIndexOf(task)
     if (index >= 0) tasks.splice(index, 1)
   }
-}
-
-// A last resort for the synchronous 'exit' event, when no async clean-up can run any more.
-export function trackProcessGroup(pid: number): () => void {
-  processGroups.add(pid)
-  return () => processGroups.delete(pid)
 }
 
 export function cleanUp(): Promise<void> {
@@ -38,17 +30,6 @@ export function cleanUp(): Promise<void> {
   return cleaning
 }
 
-function killRemainingGroups(): void {
-  for (const pid of processGroups) {
-    try {
-      process.kill(-pid, 'SIGKILL')
-    } catch {
-      // already gone
-    }
-  }
-  processGroups.clear()
-}
-
 export function installExitHandlers(): void {
   const onSignal = (signal: NodeJS.Signals, code: number) => {
     process.stderr.write(`\nbench: ${signal}, stopping workers and databases…\n`)
@@ -56,5 +37,4 @@ export function installExitHandlers(): void {
   }
   process.once('SIGINT', () => onSignal('SIGINT', 130))
   process.once('SIGTERM', () => onSignal('SIGTERM', 143))
-  process.on('exit', killRemainingGroups)
 }

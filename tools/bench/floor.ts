@@ -1,16 +1,27 @@
+import autocannon from 'autocannon'
 import { percentiles, type Percentiles } from './percentiles'
 
-// GET /healthz one request at a time: no SQL, no body, next to no work in the worker. What it
-// costs is the local harness itself (client, wrangler dev's proxy, workerd's loopback hops), the
-// part of every latency figure that production does not have.
-export async function measureFloor(url: string, requests: number): Promise<Percentiles> {
-  const times: number[] = []
-  for (let i = 0; i < requests; i++) {
-    const started = performance.now()
-    const response = await fetch(`${url}/healthz`)
-    await response.arrayBuffer()
-    if (!response.ok) throw new Error(`GET ${url}/healthz answered ${response.status}`)
-    times.push(performance.now() - started)
+// What the local harness itself costs, measured with the same client as the phases, one request
+// at a time. GET /healthz: no SQL and next to no work. On the baseline worker, GET /floor/limiter:
+// one call of the rate limiter binding (Miniflare's local stand-in, which keeps its counters in
+// a SQLite-backed Durable Object; production's are cached in the machine's memory), and
+// GET /floor/sql: one `SELECT 1` through the same driver, endpoint and injected delay, and
+// nothing else. That last one is the least any request that reaches the database can take
+// here; what ours takes above it is the statement, the limiter and the worker's own work.
+
+export const FLOOR_PATHS = { healthz: '/healthz', limiter: '/floor/limiter', sqlRoundTrip: '/floor/sql' } as const
+
+export async function measureFloor(url: string, path: string, requests: number): Promise<Percentiles> {
+  const latencies: number[] = []
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      { url: `${url}${path}`, connections: 1, pipelining: 1, amount: requests, timeout: 30 },
+      (error: unknown, res) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(res))
+    )
+    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime))
+  })
+  if (result.errors > 0 || result.non2xx > 0 || latencies.length === 0) {
+    throw new Error(`GET ${url}${path}: ${result.non2xx} answers other than 2xx, ${result.errors} errors`)
   }
-  return percentiles(times)
+  return percentiles(latencies)
 }

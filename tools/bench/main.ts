@@ -1,17 +1,17 @@
 import { randomBytes } from 'node:crypto'
 import { checkBudgets, failed } from './budgets'
-import { measureBundle } from './bundle-size'
-import { cleanUp, installExitHandlers } from './cleanup'
+import { buildBundle, bundleSize } from './bundle'
+import { cleanUp, deferCleanup, installExitHandlers } from './cleanup'
 import { describeMachine } from './machine'
 import { Measurements } from './measurements'
 import { measureDelay } from './phases'
 import { formatReport, jsonLine } from './report'
 import { settingsFrom } from './settings'
-import { startStack } from './stack'
+import { BASELINE, PRODUCT, startStack } from './stack'
 import { summarize } from './summary'
 
 // `npm run bench` (BENCH_SHORT=1 or --short for CI): the product and the step-by-step
-// baseline, both as wrangler builds them for production (minified, under workerd), against the
+// baseline, both as a dry-run deploy builds them (minified) and run under workerd, against the
 // local Neon HTTP endpoint with and without injected delay. Progress goes to stderr; the report
 // to stdout, its last line one JSON object. Exit code 1 when a budget is missed or anything
 // failed. See PERFORMANCE.md.
@@ -26,17 +26,22 @@ async function main(): Promise<number> {
       `${machine.cores} cores, Node ${machine.node}`
   )
 
-  log('bench: building the deployable bundle (wrangler deploy --dry-run --minify)…')
-  const bundle = await measureBundle()
+  log('bench: building both workers (wrangler deploy --dry-run --minify)…')
+  const ours = await buildBundle(PRODUCT)
+  deferCleanup(() => ours.dispose())
+  const baseline = await buildBundle(BASELINE)
+  deferCleanup(() => baseline.dispose())
+  const bundle = await bundleSize(ours)
 
   // The same keys for the product and the baseline, so both sign the same way.
   const signingKeys = `bench:${randomBytes(32).toString('base64url')}`
   const measurements = new Measurements()
-  log('bench: starting the database and both workers (wrangler dev --minify)…')
+  log('bench: starting the database and both workers (workerd)…')
   const stack = await startStack(settings.rttsMs[0] ?? 0, {
     postgresUrl: settings.postgresUrl,
     signingKeys,
     apiKeys: settings.apiKeys,
+    bundles: { ours, baseline },
   })
   try {
     for (const rttMs of settings.rttsMs) {

@@ -38,8 +38,11 @@ function empty(): PathFigures {
 
 export class Measurements {
   readonly #figures = new Map<string, PathFigures>()
-  // GET /healthz by implementation: the harness's own share of every latency.
-  readonly floor = new Map<Impl, Percentiles>()
+  // The harness's own cost (floor.ts): GET /healthz by implementation and one rate-limiter call,
+  // with no delay, and one `SELECT 1` round trip by injected delay.
+  readonly healthzFloor = new Map<Impl, Percentiles>()
+  limiterFloor: Percentiles | undefined
+  readonly sqlFloor = new Map<number, Percentiles>()
 
   get(impl: Impl, path: Path): PathFigures {
     const key = `${impl}/${path}`

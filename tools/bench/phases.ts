@@ -1,4 +1,4 @@
-import { measureFloor } from './floor'
+import { FLOOR_PATHS, measureFloor } from './floor'
 import { RoundTripCounter } from './round-trips'
 import { runPhase, type PhaseResult, type PhaseSpec } from './load'
 import { IMPLS, PATHS, type Impl, type Measurements } from './measurements'
@@ -15,7 +15,6 @@ export class BenchError extends Error {
 }
 
 const POOL_CONCURRENCY = 16
-const FLOOR_REQUESTS = 200
 const WARMUP_CONCURRENCY = 8
 
 function assertClean(label: string, result: PhaseResult): void {
@@ -68,8 +67,15 @@ export async function measureDelay(
   }
 
   if (rttMs === 0) {
-    for (const impl of IMPLS) measurements.floor.set(impl, await measureFloor(url(impl), FLOOR_REQUESTS))
+    for (const impl of IMPLS) {
+      measurements.healthzFloor.set(impl, await measureFloor(url(impl), FLOOR_PATHS.healthz, settings.floorRequests))
+    }
+    measurements.limiterFloor = await measureFloor(url('baseline'), FLOOR_PATHS.limiter, settings.floorRequests)
   }
+  measurements.sqlFloor.set(
+    rttMs,
+    await measureFloor(url('baseline'), FLOOR_PATHS.sqlRoundTrip, settings.floorRequests)
+  )
 
   // Throughput is measured without delay; with a delay only the latency at concurrency 1.
   const concurrencies = rttMs === 0 ? settings.concurrencies : [1]

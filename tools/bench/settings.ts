@@ -15,6 +15,8 @@ export interface BenchSettings {
   // Already-created affiliates that the RETURNING phases cycle through; large enough that no
   // two concurrent requests ask for the same one (the baseline has no answer to such races).
   returningPoolSize: number
+  // Requests of each floor measurement (floor.ts), one at a time.
+  floorRequests: number
   // Requests rotate over this many API keys, so the product's per-key rate limit (600 a
   // minute) measures nothing but itself never refuses the benchmark.
   apiKeys: number
@@ -35,6 +37,7 @@ export function settingsFrom(argv: string[], env: NodeJS.ProcessEnv): BenchSetti
       phaseSeconds: 2,
       warmupSeconds: 1,
       returningPoolSize: 256,
+      floorRequests: 60,
       apiKeys: 64,
       postgresUrl,
     }
@@ -46,6 +49,7 @@ export function settingsFrom(argv: string[], env: NodeJS.ProcessEnv): BenchSetti
     phaseSeconds: 10,
     warmupSeconds: 3,
     returningPoolSize: 512,
+    floorRequests: 300,
     apiKeys: 256,
     postgresUrl,
   }

@@ -1,30 +1,34 @@
-import { startWorker, type RunningWorker } from '../local-stack'
-import { deferCleanup, trackProcessGroup } from './cleanup'
+import { LOCAL_DATABASE_URL } from '../local-paths'
+import type { Bundle } from './bundle'
+import { deferCleanup } from './cleanup'
 import { startBenchDatabase, type BenchDatabase } from './database'
 import { freePort } from './free-port'
+import { startBundledWorker, type BundledWorker } from './workerd'
 
-// The two workers under test, both as wrangler builds them for production (minified, under
-// workerd): the product and the baseline of tools/bench/baseline. They share one database
-// slot, which useDelay() refills with a fresh database at another injected delay.
+// The two workers under test, each the minified script of a dry-run deploy under workerd: the
+// product (its production environment) and the baseline of tools/bench/baseline. They share one
+// database slot, which useDelay() refills with a fresh database at another injected delay.
 
-export const BASELINE_CONFIG = 'tools/bench/baseline/wrangler.toml'
+export const PRODUCT = { config: 'wrangler.toml', env: 'production' } as const
+export const BASELINE = { config: 'tools/bench/baseline/wrangler.toml' } as const
 
 export interface StackOptions {
   postgresUrl: string | undefined
   signingKeys: string
   apiKeys: number
+  bundles: { ours: Bundle; baseline: Bundle }
 }
 
 export interface Stack {
-  ours: RunningWorker
-  baseline: RunningWorker
+  ours: BundledWorker
+  baseline: BundledWorker
   database(): BenchDatabase
   useDelay(rttMs: number): Promise<BenchDatabase>
   close(): Promise<void>
 }
 
 // Every step registers its undoing at once, so an interruption at any point (a worker that never
-// gets healthy, Ctrl-C during the start-up) leaves nothing running.
+// starts, Ctrl-C during the start-up) leaves nothing running.
 export async function startStack(firstRttMs: number, options: StackOptions): Promise<Stack> {
   const undo: (() => Promise<void>)[] = []
   let current: BenchDatabase | undefined
@@ -45,39 +49,25 @@ export async function startStack(firstRttMs: number, options: StackOptions): Pro
     return current
   }
 
-  // One at a time: two `wrangler dev` starting together race for the same internal port.
-  const start = async (config: string | undefined, sqlEndpointUrl: string) => {
-    let untrack: () => void = () => undefined
-    let worker: RunningWorker
-    try {
-      worker = await startWorker({
-        port: await freePort(),
-        sqlEndpointUrl,
-        signingKeys: options.signingKeys,
-        minify: true,
-        quiet: true,
-        ...(config === undefined ? {} : { config }),
-        onSpawn: (child) => {
-          if (child.pid !== undefined) untrack = trackProcessGroup(child.pid)
-        },
-      })
-    } catch (error) {
-      // startWorker has stopped what it spawned.
-      untrack()
-      throw error
-    }
-    undo.push(async () => {
-      await worker.stop()
-      untrack()
+  const start = async (worker: { config: string; env?: string }, bundle: Bundle, sqlEndpointUrl: string) => {
+    const running = await startBundledWorker({
+      ...worker,
+      scriptPath: bundle.scriptPath,
+      bindings: {
+        LOCAL_SQL_ENDPOINT: sqlEndpointUrl,
+        DATABASE_URL: LOCAL_DATABASE_URL,
+        TOKEN_SIGNING_KEYS: options.signingKeys,
+      },
     })
-    return worker
+    undo.push(() => running.stop())
+    return running
   }
 
   try {
     undo.push(closeDatabase)
     const first = await openDatabase(firstRttMs)
-    const ours = await start(undefined, first.endpoint.url)
-    const baseline = await start(BASELINE_CONFIG, first.endpoint.url)
+    const ours = await start(PRODUCT, options.bundles.ours, first.endpoint.url)
+    const baseline = await start(BASELINE, options.bundles.baseline, first.endpoint.url)
     return {
       ours,
       baseline,

@@ -1,4 +1,4 @@
-import type { BundleSize } from './bundle-size'
+import type { BundleSize } from './bundle'
 import type { Machine } from './machine'
 import type { Impl, Measurements } from './measurements'
 import type { BenchSettings } from './settings'
@@ -36,8 +36,9 @@ export interface Summary {
   bundle: BundleSize
   ours: ImplSummary
   baseline: ImplSummary
-  // p50 of GET /healthz, ms: what the local harness adds to every request.
-  floorP50Ms: Record<Impl, number>
+  // What the local harness itself costs (floor.ts), p50 in ms: GET /healthz by implementation,
+  // one rate-limiter call, and one `SELECT 1` round trip by injected delay (keyed by the delay).
+  harnessFloorP50Ms: { healthz: Record<Impl, number>; limiter: number; sqlRoundTrip: Record<string, number> }
 }
 
 const round = (value: number, digits = 2) => {
@@ -89,11 +90,24 @@ export function summarize(
     bundle,
     ours: impl('ours'),
     baseline: impl('baseline'),
-    floorP50Ms: {
-      ours: round(measurements.floor.get('ours')?.p50Ms ?? Number.NaN),
-      baseline: round(measurements.floor.get('baseline')?.p50Ms ?? Number.NaN),
+    harnessFloorP50Ms: {
+      healthz: {
+        ours: round(measurements.healthzFloor.get('ours')?.p50Ms ?? Number.NaN),
+        baseline: round(measurements.healthzFloor.get('baseline')?.p50Ms ?? Number.NaN),
+      },
+      limiter: round(measurements.limiterFloor?.p50Ms ?? Number.NaN),
+      sqlRoundTrip: Object.fromEntries(
+        [...measurements.sqlFloor.entries()].sort(([a], [b]) => a - b).map(([rtt, p]) => [String(rtt), round(p.p50Ms)])
+      ),
     },
   }
+}
+
+// A path's p50 at a delay less the floor of one round trip at that delay: what the statement and
+// the worker's own work cost, the harness taken out.
+export function aboveFloorAt(summary: Summary, path: PathSummary, rttMs: number): number {
+  const p50 = latencyAt(path, rttMs)?.p50Ms ?? Number.NaN
+  return round(p50 - (summary.harnessFloorP50Ms.sqlRoundTrip[String(rttMs)] ?? Number.NaN))
 }
 
 export function latencyAt(path: PathSummary, rttMs: number): LatencyFigure | undefined {

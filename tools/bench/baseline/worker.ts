@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { Hono } from 'hono'
 import * as z from 'zod/mini'
 import { toApiError } from '../../../src/data/database-errors'
@@ -10,7 +11,8 @@ import { issueStepByStep } from './chain'
 
 // The baseline worker of `npm run bench`: the product's request handling (key shape and digest,
 // rate limit, JSON body, the same schema, token signing, same response) around the step-by-step
-// chain of ./chain.ts. Only the benchmark runs it; nothing in src/ imports it.
+// chain of ./chain.ts, plus the harness's floors (GET /floor/…, see ../floor.ts). Only the
+// benchmark runs it; nothing in src/ imports it.
 
 interface RateLimiter {
   limit(options: { key: string }): Promise<{ success: boolean }>
@@ -35,6 +37,17 @@ function fail(error: ApiError): Response {
 
 const app = new Hono<{ Bindings: BaselineEnv }>()
   .get('/healthz', (c) => c.json({ status: 'ok' }))
+  // One round trip doing nothing: `SELECT 1` through the product's driver set-up, so it pays
+  // exactly what every SQL round trip pays here (driver, endpoint, injected delay) and no more.
+  .get('/floor/sql', async (c) => {
+    await createDb(c.env, `floor-${crypto.randomUUID()}`).execute(sql`SELECT 1`)
+    return c.json({ status: 'ok' })
+  })
+  // One rate-limiter call and nothing else: what the local limiter costs every token request.
+  .get('/floor/limiter', async (c) => {
+    await c.env.API_KEY_RATE_LIMITER?.limit({ key: `floor:${crypto.randomUUID()}` })
+    return c.json({ status: 'ok' })
+  })
   .post('/v1/embed/token', async (c) => {
     const started = Date.now()
     const given = c.req.header('X-Request-Id')
