@@ -206,10 +206,10 @@ describe('GET /v1/embed/data from a browser (CORS)', () => {
     expect(await roundTrips(requestId)).toBe(0)
   })
 
-  it('still refuses other methods with 405', async () => {
+  it('still refuses other methods with 405, naming OPTIONS among the allowed ones', async () => {
     const response = await call('/v1/embed/data', { method: 'DELETE', headers: { Origin: 'https://partner.example' } })
     expect(response.status).toBe(405)
-    expect(response.headers.get('Allow')).toBe('GET, HEAD')
+    expect(response.headers.get('Allow')).toBe('GET, HEAD, OPTIONS')
   })
 
   it('gives the token route no CORS allowance: it is for servers', async () => {

@@ -20,7 +20,7 @@ describe('HTTP conventions', () => {
   it.each([
     ['GET', '/v1/embed/token', 'POST'],
     ['PUT', '/v1/embed/token', 'POST'],
-    ['DELETE', '/v1/embed/data', 'GET, HEAD'],
+    ['DELETE', '/v1/embed/data', 'GET, HEAD, OPTIONS'],
     ['POST', '/healthz', 'GET, HEAD'],
   ])('405 METHOD_NOT_ALLOWED for %s %s, with Allow', async (method, path, allow) => {
     const response = await call(path, { method })
