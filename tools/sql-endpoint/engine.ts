@@ -55,6 +55,23 @@ export interface SqlEngine {
   close(): Promise<void>
 }
 
+/**
+ * Run after every request: what DISCARD ALL does, less DISCARD PLANS. The next request finds
+ * the settings, cursors, prepared statements, temp tables and advisory locks of a new connection,
+ * while the server keeps its cached plans (PL/pgSQL's among them) warm, as on a connection that
+ * Neon's pool hands out again: Neon returns an idle connection to its pool as it is.
+ */
+export const RESET_SESSION_SQL = [
+  'CLOSE ALL',
+  'SET SESSION AUTHORIZATION DEFAULT',
+  'RESET ALL',
+  'DEALLOCATE ALL',
+  'UNLISTEN *',
+  'SELECT pg_advisory_unlock_all()',
+  'DISCARD TEMP',
+  'DISCARD SEQUENCES',
+].join('; ')
+
 /** The error fields PostgreSQL reports, under the names node-postgres and the Neon driver use. */
 export const POSTGRES_ERROR_FIELDS = [
   'code',

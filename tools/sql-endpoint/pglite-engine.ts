@@ -1,6 +1,7 @@
 import { PGlite, protocol, type QueryOptions, type Results } from '@electric-sql/pglite'
 import {
   PostgresError,
+  RESET_SESSION_SQL,
   transactionModes,
   type BatchOptions,
   type RawField,
@@ -17,9 +18,9 @@ const identity: Identity = (value) => value
 
 /**
  * PGlite is one embedded backend, i.e. one session shared by every request. To give each HTTP
- * request the clean session a fresh Neon connection would have, every operation runs under this
- * engine's own lock together with its clean-up (roll back a leftover transaction, DISCARD ALL), so
- * no other request can slip in between a statement and the clean-up that follows it.
+ * request a clean session, every operation runs under this engine's own lock together with its
+ * clean-up (roll back a leftover transaction, then RESET_SESSION_SQL), so no other request can
+ * slip in between a statement and the clean-up that follows it.
  */
 export class PgliteEngine implements SqlEngine {
   readonly kind = 'pglite' as const
@@ -144,7 +145,7 @@ export class PgliteEngine implements SqlEngine {
       await this.db.exec('ROLLBACK')
     }
     // SET, temp tables, prepared statements, advisory locks: whatever a request left behind.
-    await this.db.exec('DISCARD ALL')
+    await this.db.exec(RESET_SESSION_SQL)
   }
 
   async #loadTypeSizes(oids?: number[]): Promise<void> {

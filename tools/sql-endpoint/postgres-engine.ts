@@ -2,6 +2,7 @@ import pg from 'pg'
 import type { PoolClient, QueryArrayConfig, QueryArrayResult } from 'pg'
 import {
   PostgresError,
+  RESET_SESSION_SQL,
   transactionModes,
   type BatchOptions,
   type RawResult,
@@ -21,7 +22,7 @@ type ExtendedQueryConfig = QueryArrayConfig<TextRow> & { queryMode: 'extended' }
 /**
  * A real PostgreSQL server behind a pool, so concurrent HTTP requests really run concurrently.
  * Each request checks out its own client and hands it back clean (no open transaction, session
- * state discarded), as a fresh Neon connection would be.
+ * state reset: RESET_SESSION_SQL).
  */
 export class PostgresEngine implements SqlEngine {
   readonly kind = 'postgres' as const
@@ -125,7 +126,7 @@ async function runStatement(client: PoolClient, sql: string, params: (string | n
 async function resetSession(client: PoolClient): Promise<boolean> {
   try {
     if (client.getTransactionStatus() !== 'I') await client.query('ROLLBACK')
-    await client.query('DISCARD ALL')
+    await client.query(RESET_SESSION_SQL)
     return true
   } catch {
     return false
