@@ -1,8 +1,14 @@
 -- The statements of POST /v1/embed/token as functions. Neon's HTTP protocol has no prepared
 -- statements, so a statement sent as text is parsed, analysed and planned anew on every request,
--- and for the token chain that costs more than running it. A PL/pgSQL function's statements are
--- planned once per connection and reused; Neon's pool keeps its connections, so only the first
--- request on each pays. The worker calls them from src/data/statements/.
+-- and for the token chain that costs more than running it. A PL/pgSQL function keeps its
+-- statements parsed and analysed for the life of the connection, and Neon's pool keeps its
+-- connections. The worker calls them from src/data/statements/.
+--
+-- Each call is still planned for its own arguments and the tables as they are
+-- (plan_cache_mode = force_custom_plan). PostgreSQL would otherwise settle on a generic plan
+-- after five calls and keep it until the next ANALYZE: made while the tables are small, it scans
+-- them whole as they grow. On PGlite, which never analyses by itself, that halved the
+-- benchmark's RETURNING throughput; with it forced off, no table size outlives its plan.
 --
 -- A function is never changed in place: a new body is a new version (`_v2`) in a new migration,
 -- so workers still deployed with the old call keep working until they are gone, and the old
@@ -33,7 +39,7 @@ $$;
 -- token statement refreshes it the same way.
 CREATE FUNCTION authenticate_api_key_v1(p_digest text, p_permission text)
 RETURNS TABLE (error text, key_id text, team_id text)
-LANGUAGE plpgsql VOLATILE AS $$
+LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_custom_plan AS $$
 #variable_conflict use_column
 BEGIN
   RETURN QUERY
@@ -88,7 +94,7 @@ RETURNS TABLE (
   referral_param text,
   token_id uuid
 )
-LANGUAGE plpgsql VOLATILE AS $$
+LANGUAGE plpgsql VOLATILE SET plan_cache_mode = force_custom_plan AS $$
 #variable_conflict use_column
 BEGIN
   RETURN QUERY

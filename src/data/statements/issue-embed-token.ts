@@ -48,7 +48,8 @@ export interface IssueEmbedTokenRow extends Record<string, unknown> {
 // The whole request as ONE statement, so it costs one round trip and commits or rolls back as a
 // unit: a call of issue_embed_token_v1 (migrations/0001_statement_functions.sql), where the
 // checks, their order, the upserts and their behaviour under races are written down. It is a
-// function so that PostgreSQL plans it once per connection rather than on every request.
+// function so that PostgreSQL parses and analyses it once per connection rather than on every
+// request.
 export async function runIssueEmbedToken(db: Db, p: IssueEmbedTokenParams) {
   const result = await db.execute<IssueEmbedTokenRow>(sql`
     SELECT error, key_id, team_id, affiliate_id, tracking_id, status, created, website_url,
