@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { applyMigrations, type MigrationResult } from '../drizzle/migrate'
 import { engineTarget, withPgTarget } from '../drizzle/targets'
-import { ENDPOINT_FILE, PGLITE_DIR } from './local-paths'
+import { ENDPOINT_FILE, PGLITE_DIR, prepareDataDir } from './local-paths'
 import { PgliteEngine } from './sql-endpoint/index'
 
 // `npm run db:migrate`: DATABASE_URL (Neon in production, or any PostgreSQL server) over TCP;
@@ -13,6 +13,7 @@ async function main(): Promise<MigrationResult> {
   if (existsSync(ENDPOINT_FILE)) {
     throw new Error('`npm run dev` is running and has already migrated .data/; nothing to do.')
   }
+  await prepareDataDir()
   const engine = await PgliteEngine.open(PGLITE_DIR)
   try {
     return await applyMigrations(engineTarget(engine))
@@ -24,7 +25,9 @@ async function main(): Promise<MigrationResult> {
 main().then(
   (result) => process.stdout.write(`${JSON.stringify(result)}\n`),
   (error: unknown) => {
-    process.stderr.write(`Migration failed: ${error instanceof Error ? error.message : String(error)}\n`)
+    process.stderr.write(
+      `Migration failed: ${error instanceof Error ? error.message : String(error)}\n`
+    )
     process.exitCode = 1
   }
 )

@@ -1,10 +1,17 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { chmod, readFile, rm, writeFile } from 'node:fs/promises'
 import * as admin from '../src/admin/operations'
 import { createDb } from '../src/data/db'
 import { startDatabase, startWorker } from './local-stack'
-import { DATA_DIR, DEMO_FILE, DEV_VARS_FILE, ENDPOINT_FILE, LOCAL_DATABASE_URL, PGLITE_DIR } from './local-paths'
+import {
+  DEMO_FILE,
+  DEV_VARS_FILE,
+  ENDPOINT_FILE,
+  LOCAL_DATABASE_URL,
+  PGLITE_DIR,
+  prepareDataDir,
+} from './local-paths'
 import { endpointOptionsFromEnv } from './sql-endpoint/index'
 
 // `npm run dev`: the whole service on 127.0.0.1:8787 (PORT changes it) with an embedded
@@ -36,18 +43,26 @@ interface Demo {
 }
 
 async function main() {
-  await mkdir(DATA_DIR, { recursive: true })
+  // .data/ only for this user (0700), and everything written from here on too (umask 077).
+  await prepareDataDir()
   const signingKeys = await ensureDevVars()
   const endpoint = await startDatabase(endpointOptionsFromEnv(process.env, { dataDir: PGLITE_DIR }))
-  await writeFile(ENDPOINT_FILE, `${JSON.stringify({ url: endpoint.url, pid: process.pid })}\n`)
+  // The URL carries the endpoint's secret; the CLI reads it from here.
+  await writeFile(ENDPOINT_FILE, `${JSON.stringify({ url: endpoint.url, pid: process.pid })}\n`, {
+    mode: 0o600,
+  })
+  await chmod(ENDPOINT_FILE, 0o600)
 
   const [count] = (await endpoint.engine.query('SELECT count(*) FROM teams', [])).rows
   let demo: Demo | undefined
   if (Number(count?.[0]) === 0) {
-    demo = await admin.seed(createDb({ DATABASE_URL: LOCAL_DATABASE_URL, LOCAL_SQL_ENDPOINT: endpoint.url }, 'dev-seed'), {
-      // The example host app (examples/host) may frame the demo dashboard.
-      embedOrigins: 'http://127.0.0.1:3000,http://localhost:3000',
-    })
+    demo = await admin.seed(
+      createDb({ DATABASE_URL: LOCAL_DATABASE_URL, LOCAL_SQL_ENDPOINT: endpoint.url }, 'dev-seed'),
+      {
+        // The example host app (examples/host) may frame the demo dashboard.
+        embedOrigins: 'http://127.0.0.1:3000,http://localhost:3000',
+      }
+    )
     await writeFile(DEMO_FILE, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 })
   } else if (existsSync(DEMO_FILE)) {
     demo = JSON.parse(await readFile(DEMO_FILE, 'utf8')) as Demo
@@ -66,7 +81,8 @@ async function main() {
 
   const lines = [
     '',
-    `Embed-token service on ${worker.url}  (database: ${endpoint.engine.kind}, SQL endpoint ${endpoint.url})`,
+    `Embed-token service on ${worker.url}  (database: ${endpoint.engine.kind}, SQL endpoint on 127.0.0.1:${endpoint.port};`,
+    '  its URL, with the secret every request needs, is in .data/endpoint.json)',
   ]
   if (demo) {
     lines.push(
@@ -79,13 +95,17 @@ async function main() {
       `  -d '{"programId":"${demo.programId}","partner":{"email":"jane@example.com","name":"Jane Doe"}}'`
     )
   } else {
-    lines.push('This database was not seeded by npm run dev; create a key with `npm run admin -- seed`.')
+    lines.push(
+      'This database was not seeded by npm run dev; create a key with `npm run admin -- seed`.'
+    )
   }
   lines.push('', 'Ctrl-C stops it; the data stays in .data/.', '')
   process.stdout.write(`${lines.join('\n')}\n`)
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`npm run dev failed: ${error instanceof Error ? error.message : String(error)}\n`)
+  process.stderr.write(
+    `npm run dev failed: ${error instanceof Error ? error.message : String(error)}\n`
+  )
   process.exit(1)
 })

@@ -7,7 +7,10 @@ export interface ScratchDatabase {
   drop(): Promise<void>
 }
 
-export async function createScratchDatabase(serverUrl: string, label = 'embed'): Promise<ScratchDatabase> {
+export async function createScratchDatabase(
+  serverUrl: string,
+  label = 'embed'
+): Promise<ScratchDatabase> {
   const name = `${label}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`
   const admin = new pg.Client({ connectionString: serverUrl })
   await admin.connect()

@@ -46,7 +46,8 @@ export default async function setup(project: TestProject) {
     if (process.env.REQUIRE_BROWSER === '1') throw new Error(`REQUIRE_BROWSER=1 but ${reason}`)
     console.warn(`\n  Browser tests skipped: ${reason}.\n`)
     project.provide('browserSkipReason', reason)
-    for (const [key, value] of Object.entries(empty)) project.provide(key as keyof typeof empty, value)
+    for (const [key, value] of Object.entries(empty))
+      project.provide(key as keyof typeof empty, value)
     return undefined
   }
   project.provide('browserSkipReason', '')
@@ -64,7 +65,9 @@ export default async function setup(project: TestProject) {
   try {
     const serverUrl = process.env.LOCAL_POSTGRES_URL
     if (serverUrl) scratch = await createScratchDatabase(serverUrl, 'embed_browser')
-    endpoint = await startDatabase({ engine: scratch ? { kind: 'postgres', url: scratch.url } : { kind: 'pglite' } })
+    endpoint = await startDatabase({
+      engine: scratch ? { kind: 'postgres', url: scratch.url } : { kind: 'pglite' },
+    })
     worker = await startWorker({
       port: await freePort(),
       sqlEndpointUrl: endpoint.url,
@@ -75,14 +78,18 @@ export default async function setup(project: TestProject) {
     // The host app's origin must be known before the program that lets it frame the page.
     const hostPort = await freePort()
     const hostOrigin = `http://127.0.0.1:${hostPort}`
-    const db = createDb({ DATABASE_URL: LOCAL_DATABASE_URL, LOCAL_SQL_ENDPOINT: endpoint.url }, 'browser-setup')
+    const db = createDb(
+      { DATABASE_URL: LOCAL_DATABASE_URL, LOCAL_SQL_ENDPOINT: endpoint.url },
+      'browser-setup'
+    )
     const team = await admin.createTeam(db, 'Acme')
     const program = await admin.createProgram(db, {
       team: team.id,
       name: 'Acme Rockets',
       website: 'https://acme.example/',
       embedOrigins: hostOrigin,
-      logoUrl: `${hostOrigin}/assets/logo.svg`,
+      // No logo: a program's logo must now be a public https URL (src/domain/public-url.ts),
+      // which nothing on this machine serves, and a broken image would fail imagesLoaded().
       primaryColor: '#0f766e',
       backgroundColor: '#f8fafc',
     })

@@ -4,8 +4,8 @@ import type { SqlEndpoint } from '../sql-endpoint/index'
 import { seedTenant, type Tenant } from './seed'
 
 // A fresh, migrated, seeded database behind the local Neon endpoint, with one injected delay.
-// A new delay is a new endpoint on the SAME port, so the workers, which were given the
-// endpoint's URL when they started, keep running across settings.
+// A new delay is a new endpoint on the SAME port and with the SAME secret, so the workers, which
+// were given the endpoint's URL (secret included) when they started, keep running across settings.
 
 export interface BenchDatabase {
   rttMs: number
@@ -20,6 +20,8 @@ export interface DatabaseOptions {
   // A PostgreSQL server to create a scratch database on; PGlite in memory when absent.
   postgresUrl: string | undefined
   apiKeys: number
+  // The endpoint's secret, shared by every endpoint of one bench run (see above).
+  secret: string
 }
 
 export async function startBenchDatabase(options: DatabaseOptions): Promise<BenchDatabase> {
@@ -34,7 +36,12 @@ export async function startBenchDatabase(options: DatabaseOptions): Promise<Benc
       undo.push(() => scratch.drop())
       engine = { kind: 'postgres', url: scratch.url }
     }
-    const endpoint = await startDatabase({ engine, port: options.port, latencyMs: options.rttMs })
+    const endpoint = await startDatabase({
+      engine,
+      port: options.port,
+      latencyMs: options.rttMs,
+      secret: options.secret,
+    })
     undo.push(() => endpoint.close())
     const tenant = await seedTenant(endpoint.url, options.apiKeys)
     return { rttMs: options.rttMs, endpoint, tenant, close }

@@ -1,4 +1,5 @@
 import { LOCAL_DATABASE_URL } from '../local-paths'
+import { newEndpointSecret } from '../sql-endpoint/index'
 import type { Bundle } from './bundle'
 import { deferCleanup } from './cleanup'
 import { startBenchDatabase, type BenchDatabase } from './database'
@@ -43,13 +44,25 @@ export async function startStack(firstRttMs: number, options: StackOptions): Pro
   const unregister = deferCleanup(close)
 
   const port = await freePort()
+  // One port and one secret for every database slot: the workers keep the URL they started with.
+  const secret = newEndpointSecret()
   const openDatabase = async (rttMs: number) => {
     await closeDatabase()
-    current = await startBenchDatabase({ port, rttMs, postgresUrl: options.postgresUrl, apiKeys: options.apiKeys })
+    current = await startBenchDatabase({
+      port,
+      rttMs,
+      postgresUrl: options.postgresUrl,
+      apiKeys: options.apiKeys,
+      secret,
+    })
     return current
   }
 
-  const start = async (worker: { config: string; env?: string }, bundle: Bundle, sqlEndpointUrl: string) => {
+  const start = async (
+    worker: { config: string; env?: string },
+    bundle: Bundle,
+    sqlEndpointUrl: string
+  ) => {
     const running = await startBundledWorker({
       ...worker,
       scriptPath: bundle.scriptPath,
@@ -75,7 +88,8 @@ export async function startStack(firstRttMs: number, options: StackOptions): Pro
         if (current === undefined) throw new Error('no database is running')
         return current
       },
-      useDelay: (rttMs) => (current?.rttMs === rttMs ? Promise.resolve(current) : openDatabase(rttMs)),
+      useDelay: (rttMs) =>
+        current?.rttMs === rttMs ? Promise.resolve(current) : openDatabase(rttMs),
       close: async () => {
         await close()
         unregister()

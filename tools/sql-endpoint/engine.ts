@@ -23,7 +23,7 @@ export interface StatementInput {
   params: (string | null)[]
 }
 
-/** Column metadata in the shape of node-postgres' FieldDef, which is what Neon returns. */
+// Column metadata in the shape of node-postgres' FieldDef, which is what Neon returns.
 export interface RawField {
   name: string
   dataTypeID: number
@@ -35,32 +35,30 @@ export interface RawField {
 }
 
 export interface RawResult {
-  /** First word of the command tag ("SELECT", "INSERT", "CREATE"), "" for an empty query. */
+  // First word of the command tag ("SELECT", "INSERT", "CREATE"), "" for an empty query.
   command: string
-  /** Row count from the command tag, null when the tag carries none (e.g. CREATE TABLE). */
+  // Row count from the command tag, null when the tag carries none (e.g. CREATE TABLE).
   rowCount: number | null
   fields: RawField[]
-  /** One array per row, one PostgreSQL text value (or null) per field. */
+  // One array per row, one PostgreSQL text value (or null) per field.
   rows: (string | null)[][]
 }
 
 export interface SqlEngine {
   kind: 'pglite' | 'postgres'
-  /** One statement over the extended protocol, on a clean session. */
+  // One statement over the extended protocol, on a clean session.
   query(sql: string, params: (string | null)[]): Promise<RawResult>
-  /** All statements in one transaction; the first failure rolls everything back and is thrown. */
+  // All statements in one transaction; the first failure rolls everything back and is thrown.
   batch(queries: StatementInput[], opts: BatchOptions): Promise<RawResult[]>
-  /** Multi-statement script over the simple protocol: for setup and migrations from Node only. */
+  // Multi-statement script over the simple protocol: for setup and migrations from Node only.
   exec(script: string): Promise<void>
   close(): Promise<void>
 }
 
-/**
- * Run after every request: what DISCARD ALL does, less DISCARD PLANS. The next request finds
- * the settings, cursors, prepared statements, temp tables and advisory locks of a new connection,
- * while the server keeps its cached plans (PL/pgSQL's among them) warm, as on a connection that
- * Neon's pool hands out again: Neon returns an idle connection to its pool as it is.
- */
+// Run after every request: what DISCARD ALL does, less DISCARD PLANS. The next request finds
+// the settings, cursors, prepared statements, temp tables and advisory locks of a new connection,
+// while the server keeps its cached plans (PL/pgSQL's among them) warm, as on a connection that
+// Neon's pool hands out again: Neon returns an idle connection to its pool as it is.
 export const RESET_SESSION_SQL = [
   'CLOSE ALL',
   'SET SESSION AUTHORIZATION DEFAULT',
@@ -72,7 +70,7 @@ export const RESET_SESSION_SQL = [
   'DISCARD SEQUENCES',
 ].join('; ')
 
-/** The error fields PostgreSQL reports, under the names node-postgres and the Neon driver use. */
+// The error fields PostgreSQL reports, under the names node-postgres and the Neon driver use.
 export const POSTGRES_ERROR_FIELDS = [
   'code',
   'detail',
@@ -94,15 +92,17 @@ export const POSTGRES_ERROR_FIELDS = [
 
 export type PostgresErrorField = (typeof POSTGRES_ERROR_FIELDS)[number]
 
-/**
- * An error reported by the database itself (it has a SQLSTATE). Engines convert their client
- * library's error class into this one so the HTTP layer can tell a 400 (the statement failed)
- * from a 500 (the endpoint or the connection failed) without knowing either library.
- */
+// An error reported by the database itself (it has a SQLSTATE). Engines convert their client
+// library's error class into this one so the HTTP layer can tell a 400 (the statement failed)
+// from a 500 (the endpoint or the connection failed) without knowing either library.
 export class PostgresError extends Error {
   readonly fields: Readonly<Record<PostgresErrorField, string | undefined>>
 
-  constructor(message: string, fields: Partial<Record<PostgresErrorField, string | undefined>>, cause?: unknown) {
+  constructor(
+    message: string,
+    fields: Partial<Record<PostgresErrorField, string | undefined>>,
+    cause?: unknown
+  ) {
     super(message, { cause })
     this.name = 'PostgresError'
     const all = {} as Record<PostgresErrorField, string | undefined>
@@ -114,7 +114,7 @@ export class PostgresError extends Error {
     return this.fields.code
   }
 
-  /** Copies the known fields from any error-like object (pg's and PGlite's DatabaseError alike). */
+  // Copies the known fields from any error-like object (pg's and PGlite's DatabaseError alike).
   static fromDatabaseError(err: Error): PostgresError {
     const source = err as unknown as Record<string, unknown>
     const fields: Partial<Record<PostgresErrorField, string | undefined>> = {}
@@ -134,7 +134,7 @@ const ISOLATION_SQL: Record<IsolationLevel, string> = {
   Serializable: 'ISOLATION LEVEL SERIALIZABLE',
 }
 
-/** The transaction modes shared by `BEGIN …` and `SET TRANSACTION …`; "" when all are default. */
+// The transaction modes shared by `BEGIN …` and `SET TRANSACTION …`; "" when all are default.
 export function transactionModes(opts: BatchOptions): string {
   const modes: string[] = []
   if (opts.isolationLevel) modes.push(ISOLATION_SQL[opts.isolationLevel])

@@ -16,28 +16,26 @@ export type FaultKind =
   | 'hold-open'
 
 export interface Fault {
-  /**
-   * http500: answer 500 with a text body, running nothing. hang: never answer (until the client
-   * gives up or the endpoint closes), running nothing. refuse: drop the connection without
-   * answering, running nothing.
-   * fail-after-run: run the request's statements in one transaction, then raise a PostgreSQL
-   * error (SQLSTATE `sqlstate`) before it commits, so the engine rolls back writes that really
-   * happened; the answer is that error, as Neon reports one.
-   * drop-after-run: run the request (it commits), then drop the connection without answering:
-   * the client cannot tell whether anything happened.
-   * hold-open: run the request's statements in one transaction that stays open `ms` more before
-   * it commits (the locks it took are held that long), then answer normally: makes races between
-   * concurrent requests really overlap.
-   * none: behave (for a targeted fault: remove it).
-   */
+  // http500: answer 500 with a text body, running nothing. hang: never answer (until the client
+  // gives up or the endpoint closes), running nothing. refuse: drop the connection without
+  // answering, running nothing.
+  // fail-after-run: run the request's statements in one transaction, then raise a PostgreSQL
+  // error (SQLSTATE `sqlstate`) before it commits, so the engine rolls back writes that really
+  // happened; the answer is that error, as Neon reports one.
+  // drop-after-run: run the request (it commits), then drop the connection without answering:
+  // the client cannot tell whether anything happened.
+  // hold-open: run the request's statements in one transaction that stays open `ms` more before
+  // it commits (the locks it took are held that long), then answer normally: makes races between
+  // concurrent requests really overlap.
+  // none: behave (for a targeted fault: remove it).
   kind: FaultKind
-  /** How many SQL requests to affect before reverting to none; absent = until changed. */
+  // How many SQL requests to affect before reverting to none; absent = until changed.
   remaining?: number
-  /** Only requests whose application_name starts with this; absent = every request. */
+  // Only requests whose application_name starts with this; absent = every request.
   target?: string
-  /** fail-after-run: the SQLSTATE raised (default 57P01, admin_shutdown). */
+  // fail-after-run: the SQLSTATE raised (default 57P01, admin_shutdown).
   sqlstate?: string
-  /** hold-open: milliseconds the transaction stays open (default 100). */
+  // hold-open: milliseconds the transaction stays open (default 100).
   ms?: number
 }
 
@@ -61,17 +59,29 @@ export const DEFAULT_HOLD_MS = 100
 
 function validate(fault: Fault): void {
   if (!KINDS.includes(fault.kind)) throw new Error(`unknown fault kind: ${String(fault.kind)}`)
-  if (fault.remaining !== undefined && !(Number.isInteger(fault.remaining) && fault.remaining >= 0)) {
+  if (
+    fault.remaining !== undefined &&
+    !(Number.isInteger(fault.remaining) && fault.remaining >= 0)
+  ) {
     throw new Error('fault.remaining must be a non-negative integer')
   }
-  if (fault.target !== undefined && (typeof fault.target !== 'string' || fault.target.length === 0)) {
+  if (
+    fault.target !== undefined &&
+    (typeof fault.target !== 'string' || fault.target.length === 0)
+  ) {
     throw new Error('fault.target must be a non-empty string')
   }
   // Interpolated into the SQL that raises it, so only the SQLSTATE alphabet is accepted.
-  if (fault.sqlstate !== undefined && !(typeof fault.sqlstate === 'string' && SQLSTATE.test(fault.sqlstate))) {
+  if (
+    fault.sqlstate !== undefined &&
+    !(typeof fault.sqlstate === 'string' && SQLSTATE.test(fault.sqlstate))
+  ) {
     throw new Error('fault.sqlstate must be five digits or capital letters')
   }
-  if (fault.ms !== undefined && !(Number.isInteger(fault.ms) && fault.ms >= 0 && fault.ms <= MAX_HOLD_MS)) {
+  if (
+    fault.ms !== undefined &&
+    !(Number.isInteger(fault.ms) && fault.ms >= 0 && fault.ms <= MAX_HOLD_MS)
+  ) {
     throw new Error(`fault.ms must be a whole number of milliseconds from 0 to ${MAX_HOLD_MS}`)
   }
 }
@@ -102,26 +112,27 @@ export class FaultSwitch {
     this.#fault = off ? { kind: 'none' } : { ...fault }
   }
 
-  /** The global fault. */
+  // The global fault.
   current(): Fault {
     return { ...this.#fault }
   }
 
-  /** The targeted faults still in force. */
+  // The targeted faults still in force.
   targeted(): Fault[] {
     return [...this.#targeted.values()].map((f) => ({ ...f }))
   }
 
-  /**
-   * The fault to apply to the SQL request that just arrived, using up one of its count: the
-   * targeted fault with the longest matching prefix, else the global one.
-   */
+  // The fault to apply to the SQL request that just arrived, using up one of its count: the
+  // targeted fault with the longest matching prefix, else the global one.
   take(applicationName?: string): Fault {
     let match: Fault | undefined
     if (applicationName !== undefined) {
       for (const fault of this.#targeted.values()) {
         const target = fault.target as string
-        if (applicationName.startsWith(target) && (match === undefined || target.length > (match.target as string).length)) {
+        if (
+          applicationName.startsWith(target) &&
+          (match === undefined || target.length > (match.target as string).length)
+        ) {
           match = fault
         }
       }
@@ -140,17 +151,16 @@ export class FaultSwitch {
   }
 }
 
-/**
- * The body of POST /faults: {"mode": "none" | "http500" | "hang" | "refuse-next" | "refuse" |
- * "fail-after-run" | "drop-after-run" | "hold-open", "count"?: n, "target"?: prefix,
- * "sqlstate"?: "57P01", "ms"?: 100} ("refuse-next" affects one request unless count says
- * otherwise), or the Fault shape itself.
- */
+// The body of POST /faults: {"mode": "none" | "http500" | "hang" | "refuse-next" | "refuse" |
+// "fail-after-run" | "drop-after-run" | "hold-open", "count"?: n, "target"?: prefix,
+// "sqlstate"?: "57P01", "ms"?: 100} ("refuse-next" affects one request unless count says
+// otherwise), or the Fault shape itself.
 export function faultFromJson(json: unknown): Fault {
   if (typeof json !== 'object' || json === null) throw new Error('expected a JSON object')
   const body = json as Record<string, unknown>
   const countValue = body.count ?? body.remaining
-  if (countValue !== undefined && typeof countValue !== 'number') throw new Error('"count" must be a number')
+  if (countValue !== undefined && typeof countValue !== 'number')
+    throw new Error('"count" must be a number')
   const count = countValue
   const options: Partial<Fault> = {}
   if (body.target !== undefined) {
@@ -177,7 +187,10 @@ export function faultFromJson(json: unknown): Fault {
     case 'fail-after-run':
     case 'drop-after-run':
     case 'hold-open':
-      fault = count === undefined ? { kind: mode, ...options } : { kind: mode, remaining: count, ...options }
+      fault =
+        count === undefined
+          ? { kind: mode, ...options }
+          : { kind: mode, remaining: count, ...options }
       break
     case 'refuse-next':
       fault = { kind: 'refuse', remaining: count ?? 1, ...options }

@@ -8,23 +8,22 @@ import {
   type RawResult,
   type SqlEngine,
   type StatementInput,
-} from './engine.ts'
-import { commandFromStatement } from './statement.ts'
+} from './engine'
+import { makePrivateDir, tightenTree } from './private-files'
+import { commandFromStatement } from './statement'
 
 type TextRow = (string | null)[]
 type Identity = (value: string) => string
 
 const identity: Identity = (value) => value
 
-/**
- * PGlite is one embedded backend, i.e. one session shared by every request. To give each HTTP
- * request a clean session, every operation runs under this engine's own lock together with its
- * clean-up (roll back a leftover transaction, then RESET_SESSION_SQL), so no other request can
- * slip in between a statement and the clean-up that follows it.
- */
+// PGlite is one embedded backend, i.e. one session shared by every request. To give each HTTP
+// request a clean session, every operation runs under this engine's own lock together with its
+// clean-up (roll back a leftover transaction, then RESET_SESSION_SQL), so no other request can
+// slip in between a statement and the clean-up that follows it.
 export class PgliteEngine implements SqlEngine {
   readonly kind = 'pglite' as const
-  /** The embedded database, for tests that want PGlite's own parsed results. */
+  // The embedded database, for tests that want PGlite's own parsed results.
   readonly db: PGlite
   #tail: Promise<unknown> = Promise.resolve()
   #options: QueryOptions | undefined
@@ -33,14 +32,28 @@ export class PgliteEngine implements SqlEngine {
   #typeSizes = new Map<number, number>()
   #closed = false
 
-  private constructor(db: PGlite) {
+  readonly #dataDir: string | undefined
+
+  private constructor(db: PGlite, dataDir: string | undefined) {
     this.db = db
+    this.#dataDir = dataDir
   }
 
+  // In memory, or in dataDir, which is kept to its owner (0700, and no file inside readable by
+  // others: see private-files.ts) when it opens and again when it closes.
   static async open(dataDir?: string): Promise<PgliteEngine> {
+    if (dataDir !== undefined) await makePrivateDir(dataDir)
     const db = dataDir === undefined ? new PGlite() : new PGlite({ dataDir })
     await db.waitReady
-    const engine = new PgliteEngine(db)
+    if (dataDir !== undefined) {
+      try {
+        await tightenTree(dataDir)
+      } catch (error) {
+        await db.close()
+        throw error
+      }
+    }
+    const engine = new PgliteEngine(db, dataDir)
     await engine.#exclusive(() => engine.#loadTypeSizes())
     return engine
   }
@@ -101,6 +114,7 @@ export class PgliteEngine implements SqlEngine {
     this.#closed = true
     await this.#tail
     await this.db.close()
+    if (this.#dataDir !== undefined) await tightenTree(this.#dataDir)
   }
 
   #exclusive<T>(fn: () => Promise<T>): Promise<T> {
@@ -110,11 +124,9 @@ export class PgliteEngine implements SqlEngine {
     return run
   }
 
-  /**
-   * Identity parsers for every type PGlite knows (its defaults plus the array OIDs it adds at
-   * start-up), so cells stay PostgreSQL text; identity serializers because the driver already
-   * serialised the parameters (PGlite's bytea serializer, for one, throws on a string).
-   */
+  // Identity parsers for every type PGlite knows (its defaults plus the array OIDs it adds at
+  // start-up), so cells stay PostgreSQL text; identity serializers because the driver already
+  // serialised the parameters (PGlite's bytea serializer, for one, throws on a string).
   #queryOptions(): QueryOptions {
     const keys = [...Object.keys(this.db.parsers), ...Object.keys(this.db.serializers)]
     if (this.#options && keys.length === this.#optionKeyCount) return this.#options
@@ -133,12 +145,12 @@ export class PgliteEngine implements SqlEngine {
     return this.#options
   }
 
-  /** Leaves the shared session as a new connection would find it. */
+  // Leaves the shared session as a new connection would find it.
   async #resetSession(): Promise<void> {
     // A bare Sync answers ReadyForQuery, whose status tells whether a transaction is still open
     // (a single "BEGIN", say); PGlite offers no other public way to ask.
     const { messages } = await this.db.runExclusive(() =>
-      this.db.execProtocol(protocol.serialize.sync(), { syncToFs: false }),
+      this.db.execProtocol(protocol.serialize.sync(), { syncToFs: false })
     )
     const ready = messages.find((m) => m instanceof protocol.messages.ReadyForQueryMessage)
     if (ready instanceof protocol.messages.ReadyForQueryMessage && ready.status !== 'I') {
@@ -149,7 +161,8 @@ export class PgliteEngine implements SqlEngine {
   }
 
   async #loadTypeSizes(oids?: number[]): Promise<void> {
-    const missing = oids === undefined ? undefined : [...new Set(oids)].filter((o) => !this.#typeSizes.has(o))
+    const missing =
+      oids === undefined ? undefined : [...new Set(oids)].filter((o) => !this.#typeSizes.has(o))
     if (missing !== undefined && missing.length === 0) return
     const sql =
       missing === undefined
@@ -176,7 +189,7 @@ export class PgliteEngine implements SqlEngine {
         if (cell === null || typeof cell === 'string') return cell
         // A parser we failed to replace would silently corrupt the text protocol.
         throw new Error(`PGlite returned a parsed ${typeof cell} instead of text`)
-      }),
+      })
     )
     if (result.command !== undefined) {
       return { command: result.command, rowCount: result.rowCount ?? null, fields, rows }

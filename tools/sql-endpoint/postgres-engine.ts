@@ -8,7 +8,7 @@ import {
   type RawResult,
   type SqlEngine,
   type StatementInput,
-} from './engine.ts'
+} from './engine'
 
 type TextRow = (string | null)[]
 
@@ -19,14 +19,12 @@ const TEXT_TYPES = { getTypeParser: () => (value: string) => value }
 // multi-statement string fails exactly as it does on Neon.
 type ExtendedQueryConfig = QueryArrayConfig<TextRow> & { queryMode: 'extended' }
 
-/**
- * A real PostgreSQL server behind a pool, so concurrent HTTP requests really run concurrently.
- * Each request checks out its own client and hands it back clean (no open transaction, session
- * state reset: RESET_SESSION_SQL).
- */
+// A real PostgreSQL server behind a pool, so concurrent HTTP requests really run concurrently.
+// Each request checks out its own client and hands it back clean (no open transaction, session
+// state reset: RESET_SESSION_SQL).
 export class PostgresEngine implements SqlEngine {
   readonly kind = 'postgres' as const
-  /** The pool itself, for tests and tools that want node-postgres' own parsed results. */
+  // The pool itself, for tests and tools that want node-postgres' own parsed results.
   readonly pool: pg.Pool
 
   private constructor(pool: pg.Pool) {
@@ -96,7 +94,11 @@ export class PostgresEngine implements SqlEngine {
   }
 }
 
-async function runStatement(client: PoolClient, sql: string, params: (string | null)[]): Promise<RawResult> {
+async function runStatement(
+  client: PoolClient,
+  sql: string,
+  params: (string | null)[]
+): Promise<RawResult> {
   const config: ExtendedQueryConfig = {
     text: sql,
     values: params,
@@ -122,7 +124,7 @@ async function runStatement(client: PoolClient, sql: string, params: (string | n
   }
 }
 
-/** Returns false when the client cannot be made clean and must be destroyed instead. */
+// Returns false when the client cannot be made clean and must be destroyed instead.
 async function resetSession(client: PoolClient): Promise<boolean> {
   try {
     if (client.getTransactionStatus() !== 'I') await client.query('ROLLBACK')

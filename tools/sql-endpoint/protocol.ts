@@ -9,11 +9,11 @@ import {
   type RawField,
   type RawResult,
   type StatementInput,
-} from './engine.ts'
+} from './engine'
 
 export type RequestHeaders = Record<string, string | string[] | undefined>
 
-/** A request Neon would refuse before running anything: answered 400 with a message. */
+// A request Neon would refuse before running anything: answered 400 with a message.
 export class RequestError extends Error {
   constructor(message: string) {
     super(message)
@@ -27,7 +27,7 @@ export type SqlPayload =
 
 export interface SqlRequest {
   payload: SqlPayload
-  /** Neon-Array-Mode: rows as arrays (what the driver always asks for) or as objects. */
+  // Neon-Array-Mode: rows as arrays (what the driver always asks for) or as objects.
   arrayMode: boolean
 }
 
@@ -53,7 +53,7 @@ function isIsolationLevel(value: string): value is IsolationLevel {
   return (ISOLATION_LEVELS as readonly string[]).includes(value)
 }
 
-/** The application_name query parameter of the Neon-Connection-String header, if any. */
+// The application_name query parameter of the Neon-Connection-String header, if any.
 export function applicationName(headers: RequestHeaders): string | undefined {
   const connectionString = header(headers, 'Neon-Connection-String')
   if (!connectionString) return undefined
@@ -78,7 +78,9 @@ function parseStatement(value: unknown, where: string): StatementInput {
     if (p === null || typeof p === 'string') return p
     // The driver only sends text or null; plain JSON scalars have one obvious text form.
     if (typeof p === 'number' || typeof p === 'boolean') return String(p)
-    throw new RequestError(`${where}: parameter $${i + 1} must be a string, number, boolean or null`)
+    throw new RequestError(
+      `${where}: parameter $${i + 1} must be a string, number, boolean or null`
+    )
   })
   return { query: value.query, params }
 }
@@ -94,7 +96,9 @@ export function parseSqlRequest(headers: RequestHeaders, body: string): SqlReque
   try {
     json = JSON.parse(body)
   } catch (err) {
-    throw new RequestError(`request body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`)
+    throw new RequestError(
+      `request body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`
+    )
   }
 
   const arrayMode = flag(headers, 'Neon-Array-Mode')
@@ -110,17 +114,27 @@ export function parseSqlRequest(headers: RequestHeaders, body: string): SqlReque
   if (isRecord(json) && 'query' in json) {
     return { payload: { kind: 'single', statement: parseStatement(json, 'body') }, arrayMode }
   }
-  throw new RequestError('request body must be {"query": ..., "params": [...]} or {"queries": [...]}')
+  throw new RequestError(
+    'request body must be {"query": ..., "params": [...]} or {"queries": [...]}'
+  )
 }
 
 export function resultBody(result: RawResult, arrayMode: boolean): NeonQueryResult {
   const rows = arrayMode
     ? result.rows
-    : result.rows.map((row) => Object.fromEntries(result.fields.map((f, i) => [f.name, row[i] ?? null])))
-  return { command: result.command, rowCount: result.rowCount, rows, fields: result.fields, rowAsArray: arrayMode }
+    : result.rows.map((row) =>
+        Object.fromEntries(result.fields.map((f, i) => [f.name, row[i] ?? null]))
+      )
+  return {
+    command: result.command,
+    rowCount: result.rowCount,
+    rows,
+    fields: result.fields,
+    rowAsArray: arrayMode,
+  }
 }
 
-/** Neon confirms the transaction modes it applied to a batch in the response headers. */
+// Neon confirms the transaction modes it applied to a batch in the response headers.
 export function batchResponseHeaders(options: BatchOptions): Record<string, string> {
   const headers: Record<string, string> = {}
   if (options.isolationLevel) headers['neon-batch-isolation-level'] = options.isolationLevel
@@ -129,12 +143,13 @@ export function batchResponseHeaders(options: BatchOptions): Record<string, stri
   return headers
 }
 
-export type ErrorBody = { message: string } & Record<(typeof POSTGRES_ERROR_FIELDS)[number], string | null>
+export type ErrorBody = { message: string } & Record<
+  (typeof POSTGRES_ERROR_FIELDS)[number],
+  string | null
+>
 
-/**
- * The 400 body. The driver copies exactly these keys onto its NeonDbError, so every key is
- * present (null when PostgreSQL did not report it).
- */
+// The 400 body. The driver copies exactly these keys onto its NeonDbError, so every key is
+// present (null when PostgreSQL did not report it).
 export function errorBody(err: PostgresError | RequestError): ErrorBody {
   const body = { message: err.message } as ErrorBody
   for (const key of POSTGRES_ERROR_FIELDS) {

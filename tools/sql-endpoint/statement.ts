@@ -1,6 +1,6 @@
 // Just enough SQL lexing to name a statement when the engine reports no command tag.
 
-/** The first keyword of a statement, upper-cased, skipping whitespace, comments and "(". */
+// The first keyword of a statement, upper-cased, skipping whitespace, comments and "(".
 export function leadingKeyword(sql: string): string {
   let i = 0
   while (i < sql.length) {
@@ -37,14 +37,12 @@ export function leadingKeyword(sql: string): string {
 const COUNTS_AFFECTED_ROWS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'COPY'])
 const COUNTS_RETURNED_ROWS = new Set(['SELECT', 'VALUES', 'TABLE', 'FETCH', 'MOVE'])
 
-/**
- * Derives command and row count the way PostgreSQL's command tag would state them. Only used
- * when the engine does not report the tag; a WITH statement is named by what it evidently did.
- */
+// Derives command and row count the way PostgreSQL's command tag would state them. Only used
+// when the engine does not report the tag; a WITH statement is named by what it evidently did.
 export function commandFromStatement(
   sql: string,
   rowsReturned: number,
-  affectedRows: number | undefined,
+  affectedRows: number | undefined
 ): { command: string; rowCount: number | null } {
   let command = leadingKeyword(sql)
   if (command === 'WITH') command = affectedRows ? 'INSERT' : 'SELECT'

@@ -1,10 +1,15 @@
 // Counts SQL round trips, so a test can assert how many one API request cost: the worker tags
-// each API request's connection string with application_name=embed:<requestId>.
+// each API request's connection string with application_name=embed:<requestId>, possibly
+// followed by a suffix of its own (embed:<requestId>~<random>), so that concurrent requests
+// sent with the same caller id are still counted apart; a prefix query adds them up again.
 
 export interface RequestStats {
   requests: number
   matching?: number
 }
+
+// Which recorded names to add up: one exact name, or every name that starts with a prefix.
+export type NameMatch = string | { prefix: string }
 
 export class RequestCounter {
   #total = 0
@@ -28,8 +33,14 @@ export class RequestCounter {
     }
   }
 
-  stats(applicationName?: string): RequestStats {
-    if (applicationName === undefined) return { requests: this.#total }
-    return { requests: this.#total, matching: this.#byName.get(applicationName) ?? 0 }
+  stats(match?: NameMatch): RequestStats {
+    if (match === undefined) return { requests: this.#total }
+    if (typeof match === 'string')
+      return { requests: this.#total, matching: this.#byName.get(match) ?? 0 }
+    let matching = 0
+    for (const [name, count] of this.#byName) {
+      if (name.startsWith(match.prefix)) matching += count
+    }
+    return { requests: this.#total, matching }
   }
 }

@@ -57,7 +57,10 @@ export interface Partner {
 }
 
 // What the host app's server does: a token from POST /v1/embed/token with the API key.
-export async function mintToken(partner: Partner, extra: Record<string, unknown> = {}): Promise<string> {
+export async function mintToken(
+  partner: Partner,
+  extra: Record<string, unknown> = {}
+): Promise<string> {
   const response = await fetch(`${stack.serviceUrl}/v1/embed/token`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${stack.apiKey}`, 'Content-Type': 'application/json' },
@@ -97,5 +100,9 @@ export async function messages(page: Page): Promise<Received[]> {
 }
 
 export async function waitForMessage(page: Page, type: string): Promise<void> {
-  await page.waitForFunction(`window.messages.some((m) => m.data && m.data.type === ${JSON.stringify(type)})`, undefined, { timeout: 15_000 })
+  await page.waitForFunction(
+    `window.messages.some((m) => m.data && m.data.type === ${JSON.stringify(type)})`,
+    undefined,
+    { timeout: 15_000 }
+  )
 }
