@@ -1,3 +1,5 @@
+import { flagName } from '../../src/admin/inputs'
+
 // `<resource> <verb> [--flag value …]`: flags are kebab-case on the command line and read
 // camelCase by the commands (`--referral-param` → referralParam).
 export interface ParsedArgs {
@@ -16,7 +18,8 @@ export function parseArgs(argv: string[]): ParsedArgs {
   const positional: string[] = []
   const flags: Record<string, string> = {}
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!
+    const arg = argv[i]
+    if (arg === undefined) break
     if (!arg.startsWith('--')) {
       positional.push(arg)
       continue
@@ -38,9 +41,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
 // Refuses flags a command does not know, so a typo is never silently ignored.
 export function allowOnly(flags: Record<string, string>, allowed: string[]): void {
   for (const name of Object.keys(flags)) {
-    if (!allowed.includes(name)) {
-      const kebab = name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
-      throw new UsageError(`Unknown flag --${kebab} for this command.`)
-    }
+    if (!allowed.includes(name))
+      throw new UsageError(`Unknown flag ${flagName(name)} for this command.`)
   }
 }

@@ -1,60 +1,216 @@
+import { flagName } from '../../src/admin/inputs'
 import * as ops from '../../src/admin/operations'
 import type { Db } from '../../src/data/db'
+import { accessMode, partnershipStatus, programStatus } from '../../src/data/schema'
+import { ALL_PERMISSIONS } from '../../src/domain/permissions'
 import { allowOnly, UsageError } from './args'
 
-type Command = { flags: string[]; run: (db: Db, f: Record<string, string>) => Promise<unknown> }
+// A flag by the name the command reads (camelCase: referralParam is --referral-param), the
+// placeholder or the allowed values shown after it, and one line of help.
+export interface Flag {
+  name: string
+  value: string
+  help: string
+  required: boolean
+  default?: string
+}
 
-const programFlags = ['embedOrigins', 'logoUrl', 'primaryColor', 'backgroundColor']
+export interface Command {
+  summary: string
+  flags: Flag[]
+  run: (db: Db, f: Record<string, string>) => Promise<unknown>
+}
 
-// OPERATIONS.md's table, command by command.
+type FlagText = Pick<Flag, 'value' | 'help'>
+
+const required = (name: string, text: FlagText): Flag => ({ name, ...text, required: true })
+const optional = (name: string, text: FlagText, byDefault?: string): Flag => ({
+  name,
+  ...text,
+  required: false,
+  default: byDefault,
+})
+const choices = (values: readonly string[]) => values.join('|')
+
+// A program's settings, shared by `program create` and `program update`.
+const program: Record<Exclude<keyof ops.ProgramInput, 'team'>, FlagText> = {
+  name: { value: 'N', help: "the program's name" },
+  website: { value: 'URL', help: 'where referral links lead (http or https)' },
+  access: {
+    value: choices(accessMode.enumValues),
+    help: 'who may join: anyone, on approval, or by invitation',
+  },
+  status: {
+    value: choices(programStatus.enumValues),
+    help: 'an inactive program issues no tokens',
+  },
+  referralParam: { value: 'P', help: 'the query parameter of referral links' },
+  embedOrigins: { value: 'ORIGIN,…', help: 'the origins allowed to frame the dashboard' },
+  logoUrl: { value: 'URL', help: 'the logo the dashboard shows' },
+  primaryColor: { value: '#RRGGBB', help: "the dashboard's accent colour" },
+  backgroundColor: { value: '#RRGGBB', help: "the dashboard's background colour" },
+}
+const programId = { value: 'P', help: "the program's id (prog_…)" }
+const defaultPermissions = ALL_PERMISSIONS.every((p) => ops.DEFAULT_PERMISSIONS.includes(p))
+  ? 'all of them'
+  : ops.DEFAULT_PERMISSIONS.join(',')
+
+// The commands of docs/OPERATIONS.md, with every flag each one takes; USAGE is made from them.
 export const commands: Record<string, Command> = {
-  'team create': { flags: ['name'], run: (db, f) => ops.createTeam(db, f.name) },
+  'team create': {
+    summary: 'Creates a team. Prints {"id"}.',
+    flags: [required('name', { value: 'N', help: "the team's name" })],
+    run: (db, f) => ops.createTeam(db, f.name),
+  },
   'program create': {
-    flags: ['team', 'name', 'website', 'access', 'status', 'referralParam', ...programFlags],
+    summary: 'Creates a program and its default group. Prints {"id","defaultGroupId"}.',
+    flags: [
+      required('team', { value: 'T', help: 'the team that owns it (team_…)' }),
+      required('name', program.name),
+      required('website', program.website),
+      optional('access', program.access, ops.PROGRAM_DEFAULTS.access),
+      optional('status', program.status, ops.PROGRAM_DEFAULTS.status),
+      optional('referralParam', program.referralParam, ops.PROGRAM_DEFAULTS.referralParam),
+      optional('embedOrigins', program.embedOrigins, 'none'),
+      optional('logoUrl', program.logoUrl),
+      optional('primaryColor', program.primaryColor),
+      optional('backgroundColor', program.backgroundColor),
+    ],
     run: (db, f) => ops.createProgram(db, f),
   },
   'program update': {
-    flags: ['id', 'status', 'access', 'website', 'name', ...programFlags],
+    summary: 'Changes the settings given, at least one. Prints the program.',
+    flags: [
+      required('id', programId),
+      ...ops.PROGRAM_UPDATE_FIELDS.map((field) => optional(field, program[field])),
+    ],
     run: (db, f) => ops.updateProgram(db, f),
   },
-  'group create': { flags: ['program', 'name'], run: (db, f) => ops.createGroup(db, f.program, f.name) },
+  'group create': {
+    summary: 'Creates a group in a program. Prints {"id"}.',
+    flags: [
+      required('program', programId),
+      required('name', { value: 'N', help: "the group's name" }),
+    ],
+    run: (db, f) => ops.createGroup(db, f.program, f.name),
+  },
   'key create': {
-    flags: ['team', 'name', 'permissions', 'expires', 'env'],
+    summary: 'Creates an API key. Prints {"id","key"}, the only time the key is shown.',
+    flags: [
+      required('team', { value: 'T', help: 'the team the key belongs to (team_…)' }),
+      optional('name', { value: 'N', help: 'a label for the key' }),
+      optional(
+        'permissions',
+        { value: 'P,…', help: `one or more of ${ALL_PERMISSIONS.join(', ')}` },
+        defaultPermissions
+      ),
+      optional(
+        'expires',
+        { value: 'ISO-8601', help: 'expiry time, e.g. 2027-01-31T00:00:00Z' },
+        'never'
+      ),
+      optional(
+        'env',
+        { value: choices(ops.KEY_ENVIRONMENTS), help: 'an sk_live_ or an sk_dev_ key' },
+        ops.DEFAULT_KEY_ENVIRONMENT
+      ),
+    ],
     run: (db, f) => ops.createApiKey(db, f),
   },
-  'key disable': { flags: ['id'], run: (db, f) => ops.disableApiKey(db, f.id) },
+  'key disable': {
+    summary: 'Disables an API key for good. Prints {"id","disabled":true}.',
+    flags: [required('id', { value: 'K', help: "the key's id (key_…)" })],
+    run: (db, f) => ops.disableApiKey(db, f.id),
+  },
   'invite create': {
-    flags: ['program', 'email'],
+    summary: 'Invites an email address to a program. Prints {"id"}.',
+    flags: [
+      required('program', programId),
+      required('email', { value: 'E', help: 'the address to invite' }),
+    ],
     run: (db, f) => ops.createInvitation(db, f.program, f.email),
   },
   'affiliate set-status': {
-    flags: ['program', 'email', 'status'],
+    summary: "Sets an affiliate's partnership status. Prints the affiliate.",
+    flags: [
+      required('program', programId),
+      required('email', { value: 'E', help: "the affiliate's email address" }),
+      required('status', {
+        value: 'S',
+        help: `the new status: ${partnershipStatus.enumValues.join(', ')}`,
+      }),
+    ],
     run: (db, f) => ops.setAffiliateStatus(db, f),
   },
-  seed: { flags: [], run: (db) => ops.seed(db) },
+  seed: {
+    summary:
+      'Creates a demo team, program and API key. Prints {"teamId","programId","groupId","apiKey"}.',
+    flags: [],
+    run: (db) => ops.seed(db),
+  },
 }
 
-export const USAGE = `Usage: npm run admin -- <resource> <verb> [--flag value …]
-Commands:
-  team create --name N
-  program create --team T --name N --website URL [--access public|private|invite] [--status active|inactive] [--referral-param via] [--embed-origins a,b]
-  program update --id P [--status …] [--access …] [--website URL] [--name N] [--embed-origins a,b]
-  group create --program P --name N
-  key create --team T [--name N] [--permissions a,b] [--expires ISO-8601] [--env live|dev]
-  key disable --id K
-  invite create --program P --email E
-  affiliate set-status --program P --email E --status APPROVED|PENDING|REJECTED|SUSPENDED
-  seed`
+// Lines stay within WIDTH characters; the flags' help starts at one column for all commands,
+// past all but the longest flags.
+const WIDTH = 100
+const FLAG_COLUMN = 30
+
+// Words laid out in lines of at most `width` characters (a longer word gets a line of its own).
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = []
+  let line = ''
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line)
+      line = word
+    } else {
+      line = line === '' ? word : `${line} ${word}`
+    }
+  }
+  return [...lines, line]
+}
+
+function flagLines(flag: Flag): string[] {
+  const marker = flag.required ? 'required' : 'optional'
+  const help = flag.default === undefined ? flag.help : `${flag.help}; default ${flag.default}`
+  const prefix = `  ${`${flagName(flag.name)} ${flag.value}`.padEnd(FLAG_COLUMN)}  ${marker}  `
+  const [first, ...rest] = wrap(help, WIDTH - prefix.length)
+  return [`${prefix}${first}`, ...rest.map((line) => `${' '.repeat(prefix.length)}${line}`)]
+}
+
+// The help text, made from the table so that it lists every flag there is.
+function usage(): string {
+  const lines = [
+    'Usage: npm run admin -- <resource> <verb> [--flag value …]',
+    '       npm run admin -- help',
+    '',
+    'On success one JSON object on stdout; on failure one sentence on stderr and a non-zero exit.',
+  ]
+  for (const [name, command] of Object.entries(commands)) {
+    lines.push('', `${name}: ${command.summary}`, ...command.flags.flatMap(flagLines))
+  }
+  return lines.join('\n')
+}
+
+export const USAGE = usage()
+
+// `help`, `--help` or `-h` anywhere: the usage on stdout, and nothing else runs.
+export function wantsHelp(argv: string[]): boolean {
+  return (argv.length === 1 && argv[0] === 'help') || argv.includes('--help') || argv.includes('-h')
+}
 
 export function findCommand(resource: string | undefined, verb: string | undefined): Command {
-  const name = resource === 'seed' && verb === undefined ? 'seed' : `${resource} ${verb}`
+  const name = [resource, verb].filter((word) => word !== undefined).join(' ')
   const command = commands[name]
   if (command === undefined) {
-    throw new UsageError(resource === undefined ? USAGE : `Unknown command "${name.trim()}".\n${USAGE}`)
+    throw new UsageError(resource === undefined ? USAGE : `Unknown command "${name}".\n${USAGE}`)
   }
   return command
 }
 
 export function checkFlags(command: Command, flags: Record<string, string>) {
-  allowOnly(flags, command.flags)
+  allowOnly(
+    flags,
+    command.flags.map((flag) => flag.name)
+  )
 }

@@ -1,12 +1,17 @@
 import { OperatorError } from '../../src/admin/operator-error'
 import { toApiError } from '../../src/data/database-errors'
 import { parseArgs, UsageError } from './args'
-import { checkFlags, findCommand } from './commands'
+import { checkFlags, findCommand, USAGE, wantsHelp } from './commands'
 import { connect } from './connect'
 
 // On success one JSON object on stdout and exit 0; on failure one sentence on stderr and a
-// non-zero exit (2 for a usage mistake, 1 for anything else).
+// non-zero exit (2 for a usage mistake, 1 for anything else). Asked for help, the usage on
+// stdout and exit 0.
 async function main(argv: string[]): Promise<number> {
+  if (wantsHelp(argv)) {
+    process.stdout.write(`${USAGE}\n`)
+    return 0
+  }
   try {
     const { resource, verb, flags } = parseArgs(argv)
     const command = findCommand(resource, verb)
