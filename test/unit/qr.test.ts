@@ -9,7 +9,9 @@ function drawn(text: string): boolean[][] {
   const { size, path } = qrModules(text)
   const grid = Array.from({ length: size }, () => Array<boolean>(size).fill(false))
   for (const [, x, y, w] of path.matchAll(/M(\d+) (\d+)h(\d+)v1h-\3z/g)) {
-    for (let i = 0; i < Number(w); i++) grid[Number(y)]![Number(x) + i] = true
+    const row = grid[Number(y)]
+    if (row === undefined) throw new Error(`row ${y} is outside the ${size}-module code`)
+    for (let i = 0; i < Number(w); i++) row[Number(x) + i] = true
   }
   expect(path.replace(/M(\d+) (\d+)h(\d+)v1h-\3z/g, '')).toBe('')
   return grid
@@ -22,12 +24,15 @@ function reference(text: string): boolean[][] {
 
 // Deterministic, so a failure names a reproducible input.
 function pseudoRandomText(seed: number, length: number): string {
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789-._~:/?#[]@!$&()*+,;=%ABCXYZ éü€😀'
+  const alphabet = [...'abcdefghijklmnopqrstuvwxyz0123456789-._~:/?#[]@!$&()*+,;=%ABCXYZ éü€😀']
   let state = seed
   let text = ''
   for (let i = 0; i < length; i++) {
     state = (state * 1103515245 + 12345) & 0x7fffffff
-    text += [...alphabet][state % [...alphabet].length]
+    const character = alphabet[state % alphabet.length]
+    if (character === undefined)
+      throw new Error('unreachable: the index is taken modulo the length')
+    text += character
   }
   return text
 }

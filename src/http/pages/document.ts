@@ -1,6 +1,6 @@
 import { html, raw } from 'hono/html'
 import type { HtmlEscapedString } from 'hono/utils/html'
-import { SCRIPT, STYLES } from './assets'
+import { SCRIPT, STYLES } from './assets.generated'
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>
 
@@ -15,7 +15,20 @@ export interface DocumentParts {
 }
 
 // The shell every page and error screen shares. Interpolations are escaped by `html`; only the
-// constant stylesheet and script and the generated theme are inserted raw.
+// constant stylesheet and script (assets.generated.ts, from embed.css and embed.client.ts) and
+// the generated theme are inserted raw.
 export function htmlDocument(p: DocumentParts): Html {
-  return html`<!doctype html><html lang="en"${p.expired ? html` data-expired="${p.expired}"` : ''}><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${p.title}</title><style nonce="${p.nonce}">${raw(p.themeCss + STYLES)}</style></head><body>${p.body}<script nonce="${p.nonce}">${raw(SCRIPT)}</script></body></html>`
+  const expired = p.expired ? html` data-expired="${p.expired}"` : ''
+  return html`<!doctype html><html lang="en"${expired}>
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width,initial-scale=1">
+  <title>${p.title}</title>
+  <style nonce="${p.nonce}">${raw(p.themeCss + STYLES)}</style>
+</head>
+<body>
+${p.body}
+<script nonce="${p.nonce}">${raw(SCRIPT)}</script>
+</body>
+</html>`
 }
