@@ -1,6 +1,6 @@
 import { Hono } from 'hono/tiny'
 import type { AppEnv } from './http/context'
-import { notFound, onError } from './http/error-handler'
+import { notFound, onError } from './http/errors'
 import { accessLog } from './http/middleware/access-log'
 import { requestId } from './http/middleware/request-id'
 import { embedData } from './http/routes/embed-data'
@@ -21,5 +21,3 @@ export function createApp() {
     .notFound(notFound)
     .onError(onError)
 }
-
-export type App = ReturnType<typeof createApp>

@@ -31,7 +31,8 @@ export type ErrorCode = keyof typeof errorStatus
 
 const defaultMessages: Record<ErrorCode, string> = {
   MISSING_API_KEY: 'Send your API key as "Authorization: Bearer sk_live_…".',
-  INVALID_API_KEY_FORMAT: 'The API key is not in the format sk_live_… or sk_dev_… followed by at least 32 letters and digits.',
+  INVALID_API_KEY_FORMAT:
+    'The API key is not in the format sk_live_… or sk_dev_… followed by at least 32 letters and digits.',
   INVALID_API_KEY: 'The API key is not valid.',
   API_KEY_DISABLED: 'The API key has been disabled.',
   API_KEY_EXPIRED: 'The API key has expired.',
@@ -54,7 +55,8 @@ const defaultMessages: Record<ErrorCode, string> = {
   INTERNAL_ERROR: 'Something went wrong on our side.',
   // Not "nothing was changed": a statement whose answer was lost may have committed, whole.
   // Sending the request again is safe: every write is an upsert.
-  DATABASE_UNAVAILABLE: 'The database is unavailable. Nothing was half-written; send the request again.',
+  DATABASE_UNAVAILABLE:
+    'The database is unavailable. Nothing was half-written; send the request again.',
 }
 
 export interface ApiErrorOptions {
@@ -83,8 +85,4 @@ export class ApiError extends Error {
     this.extra = options.extra
     this.headers = options.headers
   }
-}
-
-export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && Object.hasOwn(errorStatus, value)
 }

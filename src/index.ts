@@ -1,6 +1,7 @@
 import { createApp } from './app'
 import { createDb } from './data/db'
 import { deleteExpiredTokens } from './data/statements/expired-tokens'
+import { log } from './log'
 
 const app = createApp()
 
@@ -10,6 +11,6 @@ export default {
   // Housekeeping on the Cron Trigger of wrangler.toml.
   async scheduled(controller, env) {
     const deleted = await deleteExpiredTokens(createDb(env, `cron-${controller.scheduledTime}`))
-    console.log(JSON.stringify({ level: 'info', msg: 'expired embed tokens deleted', deleted, cron: controller.cron }))
+    log('info', 'expired embed tokens deleted', { deleted, cron: controller.cron })
   },
 } satisfies ExportedHandler<Env>

@@ -21,13 +21,18 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
   const apiKey = env.EMBED_API_KEY ?? demo.apiKey
   const programId = env.EMBED_PROGRAM_ID ?? demo.programId
   if (!apiKey || !programId) {
-    throw new Error('Set EMBED_API_KEY and EMBED_PROGRAM_ID, or run `npm run dev` once so .data/demo.json exists.')
+    throw new Error(
+      'Set EMBED_API_KEY and EMBED_PROGRAM_ID, or run `npm run dev` once so .data/demo.json exists.'
+    )
   }
   return {
     serviceUrl: env.EMBED_SERVICE_URL ?? 'http://127.0.0.1:8787',
     apiKey,
     programId,
     port: Number(env.HOST_PORT ?? 3000),
-    user: { email: env.HOST_USER_EMAIL ?? 'jane@example.com', name: env.HOST_USER_NAME ?? 'Jane Doe' },
+    user: {
+      email: env.HOST_USER_EMAIL ?? 'jane@example.com',
+      name: env.HOST_USER_NAME ?? 'Jane Doe',
+    },
   }
 }

@@ -3,8 +3,7 @@
 // and fetches a new token when the dashboard says the old one is dead (it expired, or another
 // tab of the same user was issued a newer one, which revokes it).
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 // JSON inside <script>: `<` escaped so no value can close the element.
 const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c')

@@ -1,6 +1,14 @@
+import { MAX_EMAIL_LENGTH, normalizeEmail } from '../domain/email'
+import { embedOrigin } from '../domain/embed-origin'
+import { publicHttpsUrlProblem } from '../domain/public-url'
 import { OperatorError } from './operator-error'
 
 // Checks shared by the operator's commands; each failure is one sentence naming the flag.
+
+// A field as the CLI spells its flag: referralParam → --referral-param.
+export function flagName(field: string): string {
+  return `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
+}
 
 export function requireText(value: string | undefined, flag: string, max = 200): string {
   const text = value?.trim()
@@ -27,12 +35,23 @@ export function oneOf<T extends string>(value: string, allowed: readonly T[], fl
   throw new OperatorError(`--${flag} must be one of: ${allowed.join(', ')}.`)
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
-
+// The API's own definition (domain/email.ts), so an invitation is stored exactly as a token
+// request for that person will look it up.
 export function email(value: string | undefined, flag = 'email'): string {
-  const address = requireText(value, flag, 254).toLowerCase()
-  if (!EMAIL.test(address)) throw new OperatorError(`--${flag} must be an email address.`)
+  const address = normalizeEmail(requireText(value, flag, MAX_EMAIL_LENGTH))
+  if (address === undefined) {
+    throw new OperatorError(
+      `--${flag} must be an email address the API accepts (like jane@example.com).`
+    )
+  }
   return address
+}
+
+// A URL the embedded page loads (a logo): the rule of domain/public-url.ts.
+export function publicImageUrl(value: string, flag: string): string {
+  const problem = publicHttpsUrlProblem(value)
+  if (problem !== undefined) throw new OperatorError(`--${flag} ${problem}.`)
+  return new URL(value).toString()
 }
 
 export function isoDate(value: string, flag: string): Date {
@@ -48,19 +67,17 @@ export function hexColor(value: string, flag: string): string {
   return value.toLowerCase()
 }
 
-// Origins for `frame-ancestors`: scheme and host (and port) only.
+// Origins for `frame-ancestors` (domain/embed-origin.ts): the page uses every one stored.
 export function origins(value: string, flag: string): string[] {
-  return value
-    .split(',')
-    .map((o) => o.trim())
-    .filter((o) => o.length > 0)
-    .map((o) => {
-      const url = new URL(httpUrl(o, flag))
-      if (url.origin !== o.replace(/\/$/, '')) {
-        throw new OperatorError(`--${flag} takes origins like https://app.example.com, not paths.`)
-      }
-      return url.origin
-    })
+  return list(value).map((o) => {
+    const origin = embedOrigin(o)
+    if (origin === undefined) {
+      throw new OperatorError(
+        `--${flag} takes origins like https://app.example.com: no path, no wildcard ("${o}").`
+      )
+    }
+    return origin
+  })
 }
 
 export function list(value: string): string[] {

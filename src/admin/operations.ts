@@ -10,25 +10,51 @@ import {
   programs,
   programStatus,
   teams,
+  type AccessMode,
   type Affiliate,
   type Program,
+  type ProgramStatus,
 } from '../data/schema'
 import { generateApiKey, type KeyEnvironment } from '../domain/api-keys'
 import { newId } from '../domain/ids'
+import { PERMISSIONS, type Permission } from '../domain/permissions'
 import * as input from './inputs'
 import { explainConstraint, OperatorError } from './operator-error'
 
-// The operator's commands (OPERATIONS.md), over the same Drizzle client the worker uses, so
-// the CLI and the tests that seed tenants run them against Neon or the local endpoint alike.
+// The operator's commands (docs/OPERATIONS.md), over the same Drizzle client the worker uses,
+// so the CLI and the tests that seed tenants run them against Neon or the local endpoint alike.
 
-export const DEFAULT_PERMISSIONS = ['read:affiliates', 'write:affiliates']
+// What a key gets when `key create` names no permissions: the contract's default.
+export const DEFAULT_PERMISSIONS: readonly Permission[] = [
+  PERMISSIONS.readAffiliates,
+  PERMISSIONS.writeAffiliates,
+]
+
+// The defaults of the optional settings, also shown by the CLI's help.
+export const PROGRAM_DEFAULTS = {
+  access: 'public',
+  status: 'active',
+  referralParam: 'via',
+} as const satisfies {
+  access: AccessMode
+  status: ProgramStatus
+  referralParam: string
+}
+export const KEY_ENVIRONMENTS: readonly KeyEnvironment[] = ['live', 'dev']
+export const DEFAULT_KEY_ENVIRONMENT: KeyEnvironment = 'live'
+
+// An INSERT … RETURNING that succeeded returns its row; no row means the driver broke that.
+function inserted<T>(row: T | undefined, what: string): T {
+  if (row === undefined) throw new Error(`The database returned no row for the new ${what}.`)
+  return row
+}
 
 export async function createTeam(db: Db, name: string | undefined) {
   const [team] = await db
     .insert(teams)
     .values({ id: newId('team'), name: input.requireText(name, 'name') })
     .returning({ id: teams.id })
-  return team!
+  return inserted(team, 'team')
 }
 
 export interface ProgramInput {
@@ -60,14 +86,18 @@ export async function createProgram(db: Db, p: ProgramInput) {
     teamId: input.requireText(p.team, 'team'),
     name: input.requireText(p.name, 'name'),
     websiteUrl: input.httpUrl(input.requireText(p.website, 'website', 2048), 'website'),
-    accessMode: input.oneOf(p.access ?? 'public', accessMode.enumValues, 'access'),
-    status: input.oneOf(p.status ?? 'active', programStatus.enumValues, 'status'),
-    referralParam: referralParam(p.referralParam ?? 'via'),
-    allowedEmbedOrigins: p.embedOrigins === undefined ? [] : input.origins(p.embedOrigins, 'embed-origins'),
-    logoUrl: p.logoUrl === undefined ? null : input.httpUrl(p.logoUrl, 'logo-url'),
-    primaryColor: p.primaryColor === undefined ? null : input.hexColor(p.primaryColor, 'primary-color'),
+    accessMode: input.oneOf(p.access ?? PROGRAM_DEFAULTS.access, accessMode.enumValues, 'access'),
+    status: input.oneOf(p.status ?? PROGRAM_DEFAULTS.status, programStatus.enumValues, 'status'),
+    referralParam: referralParam(p.referralParam ?? PROGRAM_DEFAULTS.referralParam),
+    allowedEmbedOrigins:
+      p.embedOrigins === undefined ? [] : input.origins(p.embedOrigins, 'embed-origins'),
+    logoUrl: p.logoUrl === undefined ? null : input.publicImageUrl(p.logoUrl, 'logo-url'),
+    primaryColor:
+      p.primaryColor === undefined ? null : input.hexColor(p.primaryColor, 'primary-color'),
     backgroundColor:
-      p.backgroundColor === undefined ? null : input.hexColor(p.backgroundColor, 'background-color'),
+      p.backgroundColor === undefined
+        ? null
+        : input.hexColor(p.backgroundColor, 'background-color'),
   }
   try {
     await db.execute(sql`
@@ -88,16 +118,22 @@ export async function createProgram(db: Db, p: ProgramInput) {
   return { id, defaultGroupId }
 }
 
-export interface ProgramUpdate {
+// What `program update` can change: one list for its input, its refusal below and the CLI's help.
+export const PROGRAM_UPDATE_FIELDS = [
+  'name',
+  'website',
+  'access',
+  'status',
+  'embedOrigins',
+  'logoUrl',
+  'primaryColor',
+  'backgroundColor',
+] as const satisfies readonly (keyof ProgramInput)[]
+
+export type ProgramUpdateField = (typeof PROGRAM_UPDATE_FIELDS)[number]
+
+export interface ProgramUpdate extends Partial<Record<ProgramUpdateField, string>> {
   id?: string
-  name?: string
-  website?: string
-  access?: string
-  status?: string
-  embedOrigins?: string
-  logoUrl?: string
-  primaryColor?: string
-  backgroundColor?: string
 }
 
 export async function updateProgram(db: Db, u: ProgramUpdate): Promise<Program> {
@@ -105,16 +141,21 @@ export async function updateProgram(db: Db, u: ProgramUpdate): Promise<Program> 
   const changes: Partial<typeof programs.$inferInsert> = {}
   if (u.name !== undefined) changes.name = input.requireText(u.name, 'name')
   if (u.website !== undefined) changes.websiteUrl = input.httpUrl(u.website, 'website')
-  if (u.access !== undefined) changes.accessMode = input.oneOf(u.access, accessMode.enumValues, 'access')
-  if (u.status !== undefined) changes.status = input.oneOf(u.status, programStatus.enumValues, 'status')
-  if (u.embedOrigins !== undefined) changes.allowedEmbedOrigins = input.origins(u.embedOrigins, 'embed-origins')
-  if (u.logoUrl !== undefined) changes.logoUrl = input.httpUrl(u.logoUrl, 'logo-url')
-  if (u.primaryColor !== undefined) changes.primaryColor = input.hexColor(u.primaryColor, 'primary-color')
+  if (u.access !== undefined)
+    changes.accessMode = input.oneOf(u.access, accessMode.enumValues, 'access')
+  if (u.status !== undefined)
+    changes.status = input.oneOf(u.status, programStatus.enumValues, 'status')
+  if (u.embedOrigins !== undefined)
+    changes.allowedEmbedOrigins = input.origins(u.embedOrigins, 'embed-origins')
+  if (u.logoUrl !== undefined) changes.logoUrl = input.publicImageUrl(u.logoUrl, 'logo-url')
+  if (u.primaryColor !== undefined)
+    changes.primaryColor = input.hexColor(u.primaryColor, 'primary-color')
   if (u.backgroundColor !== undefined) {
     changes.backgroundColor = input.hexColor(u.backgroundColor, 'background-color')
   }
   if (Object.keys(changes).length === 0) {
-    throw new OperatorError('Nothing to update: give at least one of --name, --website, --access, --status.')
+    const flags = PROGRAM_UPDATE_FIELDS.map(input.flagName).join(', ')
+    throw new OperatorError(`Nothing to update: give at least one of ${flags}.`)
   }
   const [program] = await db.update(programs).set(changes).where(eq(programs.id, id)).returning()
   if (program === undefined) throw new OperatorError(`No program with id ${id}.`)
@@ -128,9 +169,11 @@ export async function createGroup(db: Db, program: string | undefined, name: str
       .insert(groups)
       .values({ id: newId('grp'), programId, name: input.requireText(name, 'name') })
       .returning({ id: groups.id })
-    return group!
+    return inserted(group, 'group')
   } catch (error) {
-    explainConstraint(error, { groups_program_id_programs_id_fk: `No program with id ${programId}.` })
+    explainConstraint(error, {
+      groups_program_id_programs_id_fk: `No program with id ${programId}.`,
+    })
   }
 }
 
@@ -144,9 +187,11 @@ export interface KeyInput {
 
 export async function createApiKey(db: Db, k: KeyInput) {
   const teamId = input.requireText(k.team, 'team')
-  const environment = input.oneOf<KeyEnvironment>(k.env ?? 'live', ['live', 'dev'], 'env')
-  const permissions = k.permissions === undefined ? DEFAULT_PERMISSIONS : input.list(k.permissions)
-  if (permissions.length === 0) throw new OperatorError('--permissions needs at least one permission.')
+  const environment = input.oneOf(k.env ?? DEFAULT_KEY_ENVIRONMENT, KEY_ENVIRONMENTS, 'env')
+  const permissions =
+    k.permissions === undefined ? [...DEFAULT_PERMISSIONS] : input.list(k.permissions)
+  if (permissions.length === 0)
+    throw new OperatorError('--permissions needs at least one permission.')
   const expiresAt = k.expires === undefined ? null : input.isoDate(k.expires, 'expires')
   const generated = await generateApiKey(environment)
   const id = newId('key')
@@ -177,7 +222,11 @@ export async function disableApiKey(db: Db, id: string | undefined) {
   return key
 }
 
-export async function createInvitation(db: Db, program: string | undefined, address: string | undefined) {
+export async function createInvitation(
+  db: Db,
+  program: string | undefined,
+  address: string | undefined
+) {
   const programId = input.requireText(program, 'program')
   const emailAddress = input.email(address)
   try {
@@ -185,7 +234,7 @@ export async function createInvitation(db: Db, program: string | undefined, addr
       .insert(programInvitations)
       .values({ id: newId('inv'), programId, email: emailAddress })
       .returning({ id: programInvitations.id })
-    return invitation!
+    return inserted(invitation, 'invitation')
   } catch (error) {
     explainConstraint(error, {
       program_invitations_program_id_programs_id_fk: `No program with id ${programId}.`,
@@ -200,7 +249,11 @@ export async function setAffiliateStatus(
 ): Promise<Affiliate> {
   const programId = input.requireText(a.program, 'program')
   const emailAddress = input.email(a.email)
-  const status = input.oneOf(input.requireText(a.status, 'status'), partnershipStatus.enumValues, 'status')
+  const status = input.oneOf(
+    input.requireText(a.status, 'status'),
+    partnershipStatus.enumValues,
+    'status'
+  )
   const [affiliate] = await db
     .update(affiliates)
     .set({ status, updatedAt: new Date() })
@@ -227,6 +280,10 @@ export async function seed(db: Db, options: { website?: string; embedOrigins?: s
     ...(options.embedOrigins === undefined ? {} : { embedOrigins: options.embedOrigins }),
   })
   const key = await createApiKey(db, { team: team.id, name: 'Demo key', env: 'dev' })
-  return { teamId: team.id, programId: program.id, groupId: program.defaultGroupId, apiKey: key.key }
+  return {
+    teamId: team.id,
+    programId: program.id,
+    groupId: program.defaultGroupId,
+    apiKey: key.key,
+  }
 }
-

@@ -18,7 +18,11 @@ function driverError(error: unknown): DriverError | undefined {
   const e = error as DriverError
   // Drizzle wraps single statements in DrizzleQueryError, whose message holds the SQL. (Its
   // `name` is plain "Error", so only instanceof tells it apart.)
-  if (error instanceof DrizzleQueryError && typeof error.cause === 'object' && error.cause !== null) {
+  if (
+    error instanceof DrizzleQueryError &&
+    typeof error.cause === 'object' &&
+    error.cause !== null
+  ) {
     return error.cause as DriverError
   }
   return e
@@ -50,7 +54,9 @@ function isUnavailable(error: unknown): boolean {
 }
 
 const isTimeout = (e: unknown) =>
-  typeof e === 'object' && e !== null && ['AbortError', 'TimeoutError'].includes((e as DriverError).name ?? '')
+  typeof e === 'object' &&
+  e !== null &&
+  ['AbortError', 'TimeoutError'].includes((e as DriverError).name ?? '')
 
 // Failures after which sending the very same statement again is worth it: the connection failed
 // (refused, reset, dropped before an answer came), the endpoint answered 5xx, or PostgreSQL

@@ -37,9 +37,9 @@ function configureDriver(env: DbConfig) {
 // One client per API request. `application_name` carries the request id, so the statement shows
 // up under that id in Neon's (or PostgreSQL's) activity views, and the local endpoint can count
 // the round trips one API request cost.
-export function createDb(env: DbConfig, requestId: string): Db {
+export function createDb(env: DbConfig, internalId: string): Db {
   configureDriver(env)
   const url = new URL(env.DATABASE_URL)
-  url.searchParams.set('application_name', `${APPLICATION_PREFIX}${requestId}`)
+  url.searchParams.set('application_name', `${APPLICATION_PREFIX}${internalId}`)
   return drizzle({ client: neon(url.toString()) })
 }

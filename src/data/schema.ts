@@ -4,6 +4,7 @@ import {
   check,
   foreignKey,
   index,
+  integer,
   jsonb,
   pgEnum,
   pgTable,
@@ -51,6 +52,9 @@ export const apiKeys = pgTable(
     disabled: boolean('disabled').notNull().default(false),
     expiresAt: timestamp('expires_at', { withTimezone: true }),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    // Raised (by a trigger) each time the key is disabled: a token records the epoch it was
+    // minted under and is dead once they differ, even if the key is enabled again.
+    tokenEpoch: integer('token_epoch').notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [check('api_keys_digest_hex', sql`${t.digest} ~ '^[0-9a-f]{64}$'`)]
@@ -73,10 +77,9 @@ export const programs = pgTable(
     primaryColor: text('primary_color'),
     backgroundColor: text('background_color'),
     // Origins allowed to frame the embedded dashboard (`frame-ancestors`).
-    allowedEmbedOrigins: text('allowed_embed_origins')
-      .array()
-      .notNull()
-      .default(sql`'{}'::text[]`),
+    allowedEmbedOrigins: text('allowed_embed_origins').array().notNull().default(sql`'{}'::text[]`),
+    // Raised (by a trigger) each time the program is deactivated; see api_keys.token_epoch.
+    tokenEpoch: integer('token_epoch').notNull().default(0),
     createdAt: createdAt(),
   },
   (t): PgTableExtraConfigValue[] => [
@@ -133,6 +136,9 @@ export const users = pgTable(
     id: text('id').primaryKey(),
     // Stored lower-case (checked), so the plain unique constraint is case-insensitive.
     email: text('email').notNull().unique('users_email_unique'),
+    // No longer written or read: a person's name and image are per affiliate (see affiliates),
+    // so no team can choose what another team's dashboard shows. Kept only while workers that
+    // call issue_embed_token_v1 may still run; dropped with that function.
     name: text('name'),
     image: text('image'),
     createdAt: createdAt(),
@@ -152,6 +158,10 @@ export const affiliates = pgTable(
       .references(() => programs.id, { onDelete: 'cascade' }),
     groupId: text('group_id').notNull(),
     trackingId: text('tracking_id').notNull(),
+    // The name and image this affiliate's own program's team sent when it created the affiliate:
+    // shown on its dashboard, never another team's values for the same person.
+    name: text('name'),
+    image: text('image'),
     externalUserId: text('external_user_id'),
     metadata: jsonb('metadata').$type<Record<string, unknown>>(),
     status: partnershipStatus('status').notNull(),
@@ -186,10 +196,21 @@ export const embedTokens = pgTable(
     programId: text('program_id')
       .notNull()
       .references(() => programs.id, { onDelete: 'cascade' }),
+    // The API key that minted it: a token stops working when its key is disabled, expires or is
+    // deleted. Null only for tokens minted by issue_embed_token_v1, which did not record it.
+    apiKeyId: text('api_key_id').references(() => apiKeys.id, { onDelete: 'cascade' }),
+    // The key's and the program's token_epoch when it was minted (see there).
+    apiKeyEpoch: integer('api_key_epoch').notNull().default(0),
+    programEpoch: integer('program_epoch').notNull().default(0),
     issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.affiliateId] }), index('embed_tokens_expires_idx').on(t.expiresAt)]
+  (t) => [
+    primaryKey({ columns: [t.affiliateId] }),
+    index('embed_tokens_expires_idx').on(t.expiresAt),
+    // For the cascade when an API key is deleted.
+    index('embed_tokens_api_key_idx').on(t.apiKeyId),
+  ]
 )
 
 export type Team = typeof teams.$inferSelect

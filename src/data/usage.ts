@@ -10,19 +10,22 @@ export interface DbUsage {
 
 const open = new Map<string, DbUsage>()
 
-export function beginUsage(requestId: string): void {
-  open.set(requestId, { roundTrips: 0, ms: 0 })
+export function beginUsage(internalId: string): void {
+  open.set(internalId, { roundTrips: 0, ms: 0 })
 }
 
-export function endUsage(requestId: string): DbUsage {
-  const usage = open.get(requestId) ?? { roundTrips: 0, ms: 0 }
-  open.delete(requestId)
+export function endUsage(internalId: string): DbUsage {
+  const usage = open.get(internalId) ?? { roundTrips: 0, ms: 0 }
+  open.delete(internalId)
   return usage
 }
 
 export const APPLICATION_PREFIX = 'embed:'
 
-export function recordRoundTrip(headers: ConstructorParameters<typeof Headers>[0], ms: number): void {
+export function recordRoundTrip(
+  headers: ConstructorParameters<typeof Headers>[0],
+  ms: number
+): void {
   const connection = new Headers(headers).get('Neon-Connection-String')
   if (connection === null) return
   let name: string | null

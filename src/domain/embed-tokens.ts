@@ -69,14 +69,16 @@ export async function verifyEmbedToken(
     })
     const { sub, jti, iat, exp, pid } = payload
     // jose checks that the claims are present, not that they are strings (`"jti": null` passes).
-    if (typeof pid !== 'string' || typeof sub !== 'string' || typeof jti !== 'string') throw invalid()
+    if (typeof pid !== 'string' || typeof sub !== 'string' || typeof jti !== 'string')
+      throw invalid()
     if (iat === undefined || exp === undefined) throw invalid()
     // A token from the future was not issued by this service's clock.
     if (iat > now + CLOCK_TOLERANCE_SECONDS) throw invalid()
     return { affiliateId: sub, programId: pid, tokenId: jti, issuedAt: iat, expiresAt: exp }
   } catch (error) {
     if (error instanceof ApiError) throw error
-    if (error instanceof joseErrors.JWTExpired) throw new ApiError('TOKEN_EXPIRED', { cause: error })
+    if (error instanceof joseErrors.JWTExpired)
+      throw new ApiError('TOKEN_EXPIRED', { cause: error })
     throw invalid(error)
   }
 }

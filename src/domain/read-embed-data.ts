@@ -1,8 +1,9 @@
 import type { Db } from '../data/db'
-import { isTransientFailure, toApiError } from '../data/database-errors'
-import { findEmbedData, type EmbedDataRow } from '../data/statements/embed-data'
+import { retryTransient } from '../data/retry'
+import { findEmbedData } from '../data/statements/embed-data'
 import { ApiError } from '../errors'
 import type { EmbedTokenClaims } from './embed-tokens'
+import { isPublicHttpsUrl } from './public-url'
 import { referralLink } from './referral-link'
 
 export interface EmbedData {
@@ -22,47 +23,30 @@ export interface EmbedView {
   embedOrigins: string[]
 }
 
-// A verified token opens the dashboard only while it is the affiliate's live token and the
-// partnership and program still allow it: status is gated here, not only in the UI.
+// Values stored before the rule of domain/public-url.ts (an http: avatar, say) are not shown:
+// the page would not load them, and the data route promises URLs a browser may fetch.
+const loadable = (url: string | null) => (url !== null && isPublicHttpsUrl(url) ? url : null)
+
+// A verified token's dashboard. A read: sending it once more after a dropped connection or a
+// 5xx changes nothing.
 export async function readEmbedView(db: Db, claims: EmbedTokenClaims): Promise<EmbedView> {
-  let row: EmbedDataRow | undefined
-  try {
-    row = await findEmbedData(db, claims.affiliateId, claims.programId)
-  } catch (error) {
-    // A read: sending it once more after a dropped connection or a 5xx changes nothing.
-    if (!isTransientFailure(error)) throw toApiError(error)
-    try {
-      row = await findEmbedData(db, claims.affiliateId, claims.programId)
-    } catch (again) {
-      throw toApiError(again)
-    }
-  }
-  if (row === undefined || row.current_token_id !== claims.tokenId) {
-    throw new ApiError('TOKEN_REVOKED')
-  }
-  if (row.program_status !== 'active') throw new ApiError('PROGRAM_NOT_ACTIVE')
-  if (row.status !== 'APPROVED' && row.status !== 'PENDING') {
-    throw new ApiError('PARTNERSHIP_INACTIVE')
-  }
+  const found = await retryTransient(() => findEmbedData(db, claims))
+  if (found.refused !== null) throw new ApiError(found.refused)
   return {
     data: {
       affiliate: {
-        name: row.user_name,
-        email: row.user_email,
-        trackingId: row.tracking_id,
-        avatarUrl: row.user_image,
+        name: found.userName,
+        email: found.userEmail,
+        trackingId: found.trackingId,
+        avatarUrl: loadable(found.userImage),
       },
-      link: referralLink(row.website_url, row.referral_param, row.tracking_id),
-      websiteUrl: row.website_url,
-      partnershipStatus: row.status,
-      program: { id: row.program_id, name: row.program_name, logoUrl: row.logo_url },
-      group: { id: row.group_id, name: row.group_name },
-      theme: { primaryColor: row.primary_color, backgroundColor: row.background_color },
+      link: referralLink(found.websiteUrl, found.referralParam, found.trackingId),
+      websiteUrl: found.websiteUrl,
+      partnershipStatus: found.status,
+      program: { id: found.programId, name: found.programName, logoUrl: loadable(found.logoUrl) },
+      group: { id: found.groupId, name: found.groupName },
+      theme: { primaryColor: found.primaryColor, backgroundColor: found.backgroundColor },
     },
-    embedOrigins: row.allowed_embed_origins,
+    embedOrigins: found.allowedEmbedOrigins,
   }
-}
-
-export async function readEmbedData(db: Db, claims: EmbedTokenClaims): Promise<EmbedData> {
-  return (await readEmbedView(db, claims)).data
 }

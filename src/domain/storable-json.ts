@@ -11,7 +11,9 @@
 
 export const MAX_METADATA_DEPTH = 32
 
-const UNSTORABLE_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+const UNSTORABLE_TEXT =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what is refused.
+  /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 const FORBIDDEN_KEY = '__proto__'
 const TEXT_MESSAGE = 'must not contain NUL characters or unpaired UTF-16 surrogates'
 
@@ -41,14 +43,17 @@ function dotted(node: PathNode | undefined): string {
 export function unstorableDetails(value: unknown): UnstorableDetail[] {
   const details: UnstorableDetail[] = []
   const pending: { value: unknown; path: PathNode | undefined }[] = [{ value, path: undefined }]
-  while (pending.length > 0) {
-    const { value: current, path } = pending.pop()!
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { value: current, path } = next
     if (typeof current === 'string') {
       if (!isStorableText(current)) details.push({ path: dotted(path), message: TEXT_MESSAGE })
     } else if (typeof current === 'number') {
-      if (!Number.isFinite(current)) details.push({ path: dotted(path), message: 'must be a finite number' })
+      if (!Number.isFinite(current))
+        details.push({ path: dotted(path), message: 'must be a finite number' })
     } else if (Array.isArray(current)) {
-      current.forEach((item, i) => pending.push({ value: item, path: { key: String(i), parent: path } }))
+      for (const [i, item] of current.entries()) {
+        pending.push({ value: item, path: { key: String(i), parent: path } })
+      }
     } else if (typeof current === 'object' && current !== null) {
       for (const key of Object.keys(current)) {
         const keyPath = { key, parent: path }
@@ -56,7 +61,8 @@ export function unstorableDetails(value: unknown): UnstorableDetail[] {
           details.push({ path: dotted(keyPath), message: 'is not allowed as a key' })
           continue
         }
-        if (!isStorableText(key)) details.push({ path: dotted(keyPath), message: `key ${TEXT_MESSAGE}` })
+        if (!isStorableText(key))
+          details.push({ path: dotted(keyPath), message: `key ${TEXT_MESSAGE}` })
         pending.push({ value: (current as Record<string, unknown>)[key], path: keyPath })
       }
     }
@@ -68,8 +74,8 @@ export function unstorableDetails(value: unknown): UnstorableDetail[] {
 export function nestingDepth(value: unknown): number {
   let deepest = 0
   const pending: { value: unknown; depth: number }[] = [{ value, depth: 0 }]
-  while (pending.length > 0) {
-    const { value: current, depth } = pending.pop()!
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { value: current, depth } = next
     if (typeof current !== 'object' || current === null) continue
     deepest = Math.max(deepest, depth + 1)
     for (const item of Object.values(current)) pending.push({ value: item, depth: depth + 1 })

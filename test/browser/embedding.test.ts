@@ -1,7 +1,18 @@
 import type { Frame, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startParentServer } from './support/parent-server'
-import { cspErrors, embedUrl, messages, mintToken, parentPage, stack, uniqueEmail, useBrowser, waitForMessage, type Received } from './support/browser'
+import {
+  cspErrors,
+  embedUrl,
+  messages,
+  mintToken,
+  parentPage,
+  stack,
+  uniqueEmail,
+  useBrowser,
+  waitForMessage,
+  type Received,
+} from './support/browser'
 
 const browser = useBrowser()
 
@@ -12,7 +23,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await parent?.close()
 })
-const parentUrl = () => parent!.url
+const parentUrl = () => {
+  if (parent === undefined) throw new Error('the parent server did not start')
+  return parent.url
+}
 
 async function newPage(): Promise<Page> {
   const context = await browser().newContext({ viewport: { width: 800, height: 900 } })
@@ -25,20 +39,27 @@ function embedFrame(page: Page): Frame {
   return frame
 }
 
-const hostEvents = async (page: Page) => (await page.evaluate('window.embedEvents')) as Received['data'][]
+const hostEvents = async (page: Page) =>
+  (await page.evaluate('window.embedEvents')) as Received['data'][]
 
 describe('the dashboard inside a host page', () => {
   it('the host example embeds it and sizes the iframe to the height the page reports', async () => {
     const page = await newPage()
     try {
       await page.goto(stack.hostUrl)
-      await page.waitForFunction('window.embedEvents.some((m) => m.type === "embed:ready")', undefined, { timeout: 20_000 })
+      await page.waitForFunction(
+        'window.embedEvents.some((m) => m.type === "embed:ready")',
+        undefined,
+        { timeout: 20_000 }
+      )
       await embedFrame(page).locator('#link').waitFor()
       expect(await embedFrame(page).inputValue('#link')).toBe('https://acme.example/?via=jane-doe')
-      const reported = (await hostEvents(page)).filter((m) => m.type === 'embed:ready').at(-1)!.height!
+      const reported = (await hostEvents(page))
+        .filter((m) => m.type === 'embed:ready')
+        .at(-1)?.height
       expect(reported).toBeGreaterThan(300)
       const box = await page.locator('#dashboard').boundingBox()
-      expect(Math.round(box!.height)).toBe(reported)
+      expect(Math.round(box?.height ?? 0)).toBe(reported)
     } finally {
       await page.context().close()
     }
@@ -54,7 +75,10 @@ describe('the dashboard inside a host page', () => {
       await waitForMessage(page, 'embed:token-expired')
       await waitForMessage(page, 'embed:ready')
       const received = await messages(page)
-      expect(received).toContainEqual({ origin: stack.serviceUrl, data: { type: 'embed:token-expired', reason: 'TOKEN_REVOKED' } })
+      expect(received).toContainEqual({
+        origin: stack.serviceUrl,
+        data: { type: 'embed:token-expired', reason: 'TOKEN_REVOKED' },
+      })
       expect(received.find((m) => m.data.type === 'embed:ready')?.data.height).toBeGreaterThan(50)
       expect(await embedFrame(page).locator('h1').textContent()).toBe('Your session has ended')
     } finally {
@@ -72,8 +96,14 @@ describe('the dashboard inside a host page', () => {
       await second.goto(stack.hostUrl)
       await embedFrame(second).locator('#link').waitFor({ timeout: 20_000 })
       // The first tab's dashboard reloads (as when the user reloads the frame) with its old token.
-      await first.evaluate('document.getElementById("dashboard").src = document.getElementById("dashboard").src')
-      await first.waitForFunction('window.embedEvents.some((m) => m.type === "embed:token-expired")', undefined, { timeout: 20_000 })
+      await first.evaluate(
+        'document.getElementById("dashboard").src = document.getElementById("dashboard").src'
+      )
+      await first.waitForFunction(
+        'window.embedEvents.some((m) => m.type === "embed:token-expired")',
+        undefined,
+        { timeout: 20_000 }
+      )
       await first.waitForFunction(
         'window.embedEvents.findLastIndex((m) => m.type === "embed:ready") > window.embedEvents.findIndex((m) => m.type === "embed:token-expired")',
         undefined,
@@ -92,7 +122,9 @@ describe('the dashboard inside a host page', () => {
     const page = await newPage()
     const errors = cspErrors(page)
     try {
-      const framed = page.waitForEvent('framenavigated', { predicate: (f) => f !== page.mainFrame() })
+      const framed = page.waitForEvent('framenavigated', {
+        predicate: (f) => f !== page.mainFrame(),
+      })
       await parentPage(page, parentUrl(), embedUrl(token))
       await framed
       await page.waitForTimeout(1000)
@@ -109,7 +141,9 @@ describe('the dashboard inside a host page', () => {
     const errors = cspErrors(page)
     try {
       await page.goto(stack.hostUrl.replace('127.0.0.1', 'localhost'))
-      await page.waitForFunction('document.getElementById("dashboard").src !== ""', undefined, { timeout: 20_000 })
+      await page.waitForFunction('document.getElementById("dashboard").src !== ""', undefined, {
+        timeout: 20_000,
+      })
       await page.waitForTimeout(2000)
       expect(await hostEvents(page)).toEqual([])
       expect(await embedFrame(page).locator('#link').count()).toBe(0)

@@ -7,7 +7,16 @@ import committed from '../../public/openapi.json'
 const openApiDocument = buildOpenApiDocument
 
 interface Operation {
-  responses: Record<string, { content?: { 'application/json'?: { schema?: { properties?: { error?: { properties?: { code?: { enum?: string[] } } } } } } } }>
+  responses: Record<
+    string,
+    {
+      content?: {
+        'application/json'?: {
+          schema?: { properties?: { error?: { properties?: { code?: { enum?: string[] } } } } }
+        }
+      }
+    }
+  >
 }
 
 function documentedCodes(): Map<ErrorCode, Set<number>> {
@@ -15,8 +24,11 @@ function documentedCodes(): Map<ErrorCode, Set<number>> {
   for (const item of Object.values(openApiDocument().paths) as Record<string, Operation>[]) {
     for (const operation of Object.values(item)) {
       for (const [status, response] of Object.entries(operation.responses)) {
-        const codes = response.content?.['application/json']?.schema?.properties?.error?.properties?.code?.enum ?? []
-        for (const code of codes as ErrorCode[]) found.set(code, new Set([...(found.get(code) ?? []), Number(status)]))
+        const codes =
+          response.content?.['application/json']?.schema?.properties?.error?.properties?.code
+            ?.enum ?? []
+        for (const code of codes as ErrorCode[])
+          found.set(code, new Set([...(found.get(code) ?? []), Number(status)]))
       }
     }
   }
@@ -45,15 +57,31 @@ describe('the OpenAPI document', () => {
   })
 
   it('describes the request body with the same limits the validator enforces', () => {
-    const body = openApiDocument().paths['/v1/embed/token'].post.requestBody.content['application/json'].schema as {
+    const body = openApiDocument().paths['/v1/embed/token'].post.requestBody.content[
+      'application/json'
+    ].schema as {
       required: string[]
       additionalProperties: boolean
-      properties: Record<string, { minLength?: number; maxLength?: number; required?: string[] }>
+      properties: Record<
+        string,
+        {
+          minLength?: number
+          maxLength?: number
+          required?: string[]
+          anyOf?: { type?: string; minLength?: number; maxLength?: number }[]
+        }
+      >
     }
     expect(body.required.sort()).toEqual(['partner', 'programId'])
     expect(body.additionalProperties).toBe(false)
     expect(body.properties.programId).toMatchObject({ minLength: 1, maxLength: 64 })
-    expect(body.properties.externalUserId).toMatchObject({ minLength: 1, maxLength: 255 })
+    // Optional fields also take null, meaning "not given".
+    expect(body.properties.externalUserId?.anyOf).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ minLength: 1, maxLength: 255 }),
+        { type: 'null' },
+      ])
+    )
     expect(body.properties.partner?.required).toEqual(['email'])
   })
 })

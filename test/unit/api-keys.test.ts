@@ -14,12 +14,16 @@ describe('API keys', () => {
   })
 
   it('never repeats a key', async () => {
-    const keys = new Set(await Promise.all(Array.from({ length: 200 }, async () => (await generateApiKey('live')).key)))
+    const keys = new Set(
+      await Promise.all(Array.from({ length: 200 }, async () => (await generateApiKey('live')).key))
+    )
     expect(keys.size).toBe(200)
   })
 
   it('digests with SHA-256 as lower-case hex', async () => {
-    expect(await digestApiKey('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad')
+    expect(await digestApiKey('abc')).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'
+    )
   })
 
   it('reads the Bearer scheme case-insensitively', () => {

@@ -5,7 +5,9 @@ import { isUniqueViolation, sqlState, toApiError } from '../../src/data/database
 import { ApiError } from '../../src/errors'
 
 function pgError(code: string | undefined, constraint?: string) {
-  const error = new NeonDbError(code === undefined ? 'Error connecting to database: fetch failed' : 'duplicate key')
+  const error = new NeonDbError(
+    code === undefined ? 'Error connecting to database: fetch failed' : 'duplicate key'
+  )
   error.code = code as string
   if (constraint !== undefined) error.constraint = constraint
   return error
@@ -19,7 +21,12 @@ describe('driver errors', () => {
     expect(isUniqueViolation(clash, 'affiliates_program_tracking_id_unique')).toBe(true)
     expect(isUniqueViolation(clash, 'users_email_unique')).toBe(false)
     expect(sqlState(clash)).toBe('23505')
-    expect(isUniqueViolation(pgError('23505', 'affiliates_program_tracking_id_unique'), 'affiliates_program_tracking_id_unique')).toBe(true)
+    expect(
+      isUniqueViolation(
+        pgError('23505', 'affiliates_program_tracking_id_unique'),
+        'affiliates_program_tracking_id_unique'
+      )
+    ).toBe(true)
   })
 
   it.each([

@@ -24,8 +24,12 @@ describe('slugify', () => {
   })
 
   it('cuts to 32 characters without a trailing dash', () => {
-    expect(slugify('abcdefghij abcdefghij abcdefghij abcdefghij')).toBe('abcdefghij-abcdefghij-abcdefghij')
-    expect(slugify('abcdefghij abcdefghij abcdefghi abcdefghij')).toBe('abcdefghij-abcdefghij-abcdefghi')
+    expect(slugify('abcdefghij abcdefghij abcdefghij abcdefghij')).toBe(
+      'abcdefghij-abcdefghij-abcdefghij'
+    )
+    expect(slugify('abcdefghij abcdefghij abcdefghi abcdefghij')).toBe(
+      'abcdefghij-abcdefghij-abcdefghi'
+    )
   })
 })
 
@@ -41,13 +45,13 @@ describe('baseTrackingId', () => {
 describe('candidates', () => {
   it('numbers the sequence from 2 and keeps every candidate within 32 characters', () => {
     expect(sequentialCandidates('sam', 3)).toEqual(['sam', 'sam-2', 'sam-3'])
-    const long = 'a'.repeat(20) + '-' + 'b'.repeat(11)
+    const long = `${'a'.repeat(20)}-${'b'.repeat(11)}`
     for (const c of sequentialCandidates(long, 12)) {
       expect(c.length).toBeLessThanOrEqual(32)
       expect(c).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/)
     }
     expect(withSuffix(long, '12')).toBe(`${'a'.repeat(20)}-${'b'.repeat(8)}-12`)
-    expect(withSuffix('a'.repeat(29) + '-bb', '2')).toBe(`${'a'.repeat(29)}-2`)
+    expect(withSuffix(`${'a'.repeat(29)}-bb`, '2')).toBe(`${'a'.repeat(29)}-2`)
   })
 
   it('switches to random suffixes after a clash', () => {

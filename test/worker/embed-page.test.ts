@@ -1,18 +1,15 @@
-import { env } from 'cloudflare:workers'
-import { SignJWT, base64url } from 'jose'
 import { describe, expect, it } from 'vitest'
 import * as admin from '../../src/admin/operations'
-import { call, db, decodeJwt, issueToken, json, newRequestId, newTenant, roundTrips, uniqueEmail, type IssuedToken } from './support/harness'
-
-type ProgramInput = Parameters<typeof newTenant>[0]
-
-async function freshToken(partner: { name?: string; image?: string } = {}, program: ProgramInput = {}) {
-  const t = await newTenant(program)
-  const email = uniqueEmail()
-  const response = await issueToken(t.apiKey, { programId: t.programId, partner: { email, ...partner } })
-  expect(response.status).toBe(201)
-  return { t, email, token: (await json<IssuedToken>(response)).data!.publicToken }
-}
+import {
+  call,
+  db,
+  defined,
+  expectError,
+  issueToken,
+  newRequestId,
+  roundTrips,
+} from './support/harness'
+import { freshToken, signToken } from './support/tokens'
 
 function page(token: string | undefined, query = '', requestId = newRequestId()) {
   const params = new URLSearchParams(query)
@@ -20,12 +17,17 @@ function page(token: string | undefined, query = '', requestId = newRequestId())
   return call(`/embed?${params}`, { requestId })
 }
 
+// The first group of the pattern's match in the text; throws when it does not match.
+function group1(pattern: RegExp, text: string): string {
+  return defined(pattern.exec(text)?.[1], `a match of ${pattern}`)
+}
+
 function csp(response: Response): Record<string, string> {
   const header = response.headers.get('Content-Security-Policy') ?? ''
   return Object.fromEntries(
     header.split(';').map((directive) => {
-      const [name, ...values] = directive.trim().split(/\s+/)
-      return [name!, values.join(' ')]
+      const [name = '', ...values] = directive.trim().split(/\s+/)
+      return [name, values.join(' ')]
     })
   )
 }
@@ -43,8 +45,12 @@ describe('GET /embed', () => {
     expect(body).toContain('<h1>Test program</h1>')
     expect(body).toContain('value="https://acme.example/?via=dana-scully"')
     expect(body).toContain('<button id="copy" type="button">Copy link</button>')
-    expect(body).toMatch(/<svg role="img" aria-label="QR code of your referral link" viewBox="0 0 (\d+) \1"[^>]*><rect[^>]*\/><path d="(M\d+ \d+h\d+v1h-\d+z)+"\/><\/svg>/)
-    expect(body).toContain('<img class="v" src="https://cdn.example/d.png" alt="Avatar of Dana Scully" width="48" height="48">')
+    expect(body).toMatch(
+      /<svg role="img" aria-label="QR code of your referral link" viewBox="0 0 (\d+) \1"[^>]*><rect[^>]*\/><path d="(M\d+ \d+h\d+v1h-\d+z)+"\/><\/svg>/
+    )
+    expect(body).toContain(
+      '<img class="v" src="https://cdn.example/d.png" alt="Avatar of Dana Scully" width="48" height="48">'
+    )
     expect(body).toContain('<dd>dana-scully</dd>')
     expect(body).not.toContain(token)
     expect(body).not.toContain('awaiting approval by')
@@ -57,7 +63,7 @@ describe('GET /embed', () => {
     expect(body).not.toMatch(/ style="| on[a-z]+="/)
     expect(csp(response)).toEqual({
       'default-src': "'none'",
-      'img-src': 'https: http: data:',
+      'img-src': 'https:',
       'style-src': `'nonce-${nonce}'`,
       'script-src': `'nonce-${nonce}'`,
       'base-uri': "'none'",
@@ -73,7 +79,8 @@ describe('GET /embed', () => {
   it('uses a new nonce for every response', async () => {
     const { token } = await freshToken()
     const nonces = new Set<string>()
-    for (let i = 0; i < 3; i++) nonces.add(csp(await page(token))['script-src']!)
+    for (let i = 0; i < 3; i++)
+      nonces.add(defined(csp(await page(token))['script-src'], 'script-src'))
     expect(nonces.size).toBe(3)
   })
 
@@ -85,8 +92,13 @@ describe('GET /embed', () => {
   })
 
   it("lets only the program's allowed origins frame it", async () => {
-    const { token } = await freshToken({}, { embedOrigins: 'https://app.example.com, http://localhost:3000' })
-    expect(csp(await page(token))['frame-ancestors']).toBe('https://app.example.com http://localhost:3000')
+    const { token } = await freshToken(
+      {},
+      { embedOrigins: 'https://app.example.com, http://localhost:3000' }
+    )
+    expect(csp(await page(token))['frame-ancestors']).toBe(
+      'https://app.example.com http://localhost:3000'
+    )
   })
 
   it('shows a hostile name, email part or image URL as text, never as markup', async () => {
@@ -97,51 +109,62 @@ describe('GET /embed', () => {
     expect(body).not.toContain('<img src=x')
     expect(body).not.toContain('<script>window.__pwned')
     expect(body).not.toContain('<b>bold</b>')
-    expect(body).toContain('<strong>&lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt;&lt;script&gt;window.__pwned=2&lt;/script&gt;</strong>')
-    expect(body).toContain('src="https://cdn.example/a.png?&quot;&gt;&lt;script&gt;window.__pwned=3&lt;/script&gt;"')
+    expect(body).toContain(
+      '<strong>&lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt;&lt;script&gt;window.__pwned=2&lt;/script&gt;</strong>'
+    )
+    expect(body).toContain(
+      'src="https://cdn.example/a.png?&quot;&gt;&lt;script&gt;window.__pwned=3&lt;/script&gt;"'
+    )
     expect(body).toContain('<h1>Acme &quot;&lt;b&gt;bold&lt;/b&gt;&quot; &amp; co</h1>')
     expect(body.match(/<script/g)).toHaveLength(1)
   })
 
   it('shows the program logo and a notice while the partnership is pending', async () => {
-    const { token } = await freshToken({}, { access: 'private', logoUrl: 'https://cdn.example/logo.svg' })
+    const { token } = await freshToken(
+      {},
+      { access: 'private', logoUrl: 'https://cdn.example/logo.svg' }
+    )
     const body = await (await page(token)).text()
-    expect(body).toContain('<img src="https://cdn.example/logo.svg" alt="Test program logo" width="40" height="40">')
-    expect(body).toContain('<p class="n" role="status">Your partnership is awaiting approval by Test program.')
+    expect(body).toContain(
+      '<img src="https://cdn.example/logo.svg" alt="Test program logo" width="40" height="40">'
+    )
+    expect(body).toContain(
+      '<p class="n" role="status">Your partnership is awaiting approval by Test program.'
+    )
     expect(body).toContain('<dd>Awaiting approval</dd>')
   })
 
   it('follows ?theme= and the program colours, light by default', async () => {
     const { token } = await freshToken({}, { primaryColor: '#0f766e', backgroundColor: '#f8fafc' })
-    const style = async (query: string) => /<style nonce="[^"]+">([^<]*)</.exec(await (await page(token, query)).text())![1]!
+    const style = async (query: string) =>
+      group1(/<style nonce="[^"]+">([^<]*)</, await (await page(token, query)).text())
     const light = await style('')
-    expect(light).toMatch(/^:root\{color-scheme:light;--b:#f8fafc;--f:#111827;[^}]*--a:#0f766e;--o:#ffffff\}/)
+    expect(light).toMatch(
+      /^:root\{color-scheme:light;--b:#f8fafc;--f:#111827;[^}]*--a:#0f766e;--o:#ffffff\}/
+    )
     expect(await style('theme=light')).toBe(light)
     expect(await style('theme=bogus')).toBe(light)
     const dark = await style('theme=dark')
     expect(dark).toMatch(/^:root\{color-scheme:dark;--b:#[0-9a-f]{6};--f:#ffffff;/)
     expect(dark).not.toContain('@media')
     const system = await style('theme=system')
-    expect(system.startsWith(`${light.slice(0, light.indexOf('}') + 1)}@media(prefers-color-scheme:dark){${dark.slice(0, dark.indexOf('}') + 1)}}`)).toBe(true)
+    expect(
+      system.startsWith(
+        `${light.slice(0, light.indexOf('}') + 1)}@media(prefers-color-scheme:dark){${dark.slice(0, dark.indexOf('}') + 1)}}`
+      )
+    ).toBe(true)
   })
 
   it('keeps contrast when the brand colour is too close to the background', async () => {
     const { token } = await freshToken({}, { primaryColor: '#fafafa', backgroundColor: '#ffffff' })
-    const style = /<style nonce="[^"]+">([^<]*)</.exec(await (await page(token)).text())![1]!
-    const accent = /--a:(#[0-9a-f]{6})/.exec(style)![1]!
+    const style = group1(/<style nonce="[^"]+">([^<]*)</, await (await page(token)).text())
+    const accent = group1(/--a:(#[0-9a-f]{6})/, style)
     expect(accent).not.toBe('#fafafa')
     expect(/--o:#111827/.test(style) || /--o:#ffffff/.test(style)).toBe(true)
   })
 })
 
 describe('GET /embed, when the dashboard cannot be shown', () => {
-  const keys = Object.fromEntries(
-    env.TOKEN_SIGNING_KEYS.split(',').map((entry) => {
-      const [kid, secret] = entry.split(':') as [string, string]
-      return [kid, base64url.decode(secret)]
-    })
-  ) as Record<string, Uint8Array>
-
   async function expectScreen(response: Response, status: number, code: string, expired: boolean) {
     expect(response.status).toBe(status)
     expect(response.headers.get('Content-Type')).toBe('text/html; charset=UTF-8')
@@ -167,22 +190,23 @@ describe('GET /embed, when the dashboard cannot be shown', () => {
   })
 
   it('401 for an expired, missing or forged token', async () => {
-    const { token } = await freshToken()
-    const claims = decodeJwt(token).payload
+    const { claims } = await freshToken()
     const past = Math.floor(Date.now() / 1000) - 3600
-    const expired = await new SignJWT({ ...claims, iat: past - 1800, exp: past })
-      .setProtectedHeader({ alg: 'HS256', kid: 'test-2' })
-      .sign(keys['test-2']!)
+    const expired = await signToken({ ...claims, iat: past - 1800, exp: past })
     await expectScreen(await page(expired), 401, 'TOKEN_EXPIRED', true)
     await expectScreen(await page(undefined), 401, 'INVALID_TOKEN', true)
     await expectScreen(await page('garbage'), 401, 'INVALID_TOKEN', true)
   })
 
-  it('403 once the partnership is suspended, without asking for a new token', async () => {
+  it('401 TOKEN_REVOKED once the partnership is suspended; the fresh token the host asks for is refused', async () => {
     const { t, email, token } = await freshToken()
     await admin.setAffiliateStatus(db, { program: t.programId, email, status: 'SUSPENDED' })
-    const body = await expectScreen(await page(token), 403, 'PARTNERSHIP_INACTIVE', false)
-    expect(body).toContain('<h1>Dashboard unavailable</h1>')
+    await expectScreen(await page(token), 401, 'TOKEN_REVOKED', true)
+    await expectError(
+      await issueToken(t.apiKey, { programId: t.programId, partner: { email } }),
+      403,
+      'PARTNERSHIP_INACTIVE'
+    )
   })
 
   it('follows ?theme= on the error screen too', async () => {

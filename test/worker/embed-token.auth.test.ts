@@ -2,21 +2,28 @@ import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import * as admin from '../../src/admin/operations'
 import { apiKeys } from '../../src/data/schema'
-import { call, db, issueToken, json, newRequestId, newTenant, roundTrips, uniqueEmail } from './support/harness'
+import {
+  db,
+  expectError,
+  first,
+  issueToken,
+  newRequestId,
+  newTenant,
+  preflight,
+  roundTrips,
+  uniqueEmail,
+} from './support/harness'
 
 const body = (programId: string) => ({ programId, partner: { email: uniqueEmail() } })
 
-async function code(response: Response) {
-  return { status: response.status, code: (await json(response)).error?.code }
-}
-
 describe('API key authentication', () => {
   it('401 MISSING_API_KEY without an Authorization header, or with a blank one', async () => {
-    expect(await code(await issueToken(undefined, body('p')))).toEqual({ status: 401, code: 'MISSING_API_KEY' })
-    expect(await code(await issueToken(undefined, body('p'), { headers: { Authorization: '  ' } }))).toEqual({
-      status: 401,
-      code: 'MISSING_API_KEY',
-    })
+    await expectError(await issueToken(undefined, body('p')), 401, 'MISSING_API_KEY')
+    await expectError(
+      await issueToken(undefined, body('p'), { headers: { Authorization: '  ' } }),
+      401,
+      'MISSING_API_KEY'
+    )
   })
 
   it.each([
@@ -29,8 +36,11 @@ describe('API key authentication', () => {
     ['an absurdly long key', `Bearer sk_live_${'a'.repeat(500)}`],
   ])('401 INVALID_API_KEY_FORMAT for %s, without touching the database', async (_, header) => {
     const requestId = newRequestId()
-    const response = await issueToken(undefined, body('p'), { headers: { Authorization: header }, requestId })
-    expect(await code(response)).toEqual({ status: 401, code: 'INVALID_API_KEY_FORMAT' })
+    const response = await issueToken(undefined, body('p'), {
+      headers: { Authorization: header },
+      requestId,
+    })
+    await expectError(response, 401, 'INVALID_API_KEY_FORMAT')
     expect(await roundTrips(requestId)).toBe(0)
   })
 
@@ -39,67 +49,77 @@ describe('API key authentication', () => {
     const dev = await admin.createApiKey(db, { team: t.teamId, env: 'dev' })
     expect(dev.key).toMatch(/^sk_dev_[0-9A-Za-z]{32,}$/)
     for (const header of [`bearer ${t.apiKey}`, `BEARER ${t.apiKey}`, `Bearer ${dev.key}`]) {
-      const response = await issueToken(undefined, body(t.programId), { headers: { Authorization: header } })
+      const response = await issueToken(undefined, body(t.programId), {
+        headers: { Authorization: header },
+      })
       expect(response.status).toBe(201)
     }
   })
 
   it('401 INVALID_API_KEY for a well-formed unknown key, in one round trip', async () => {
     const requestId = newRequestId()
-    const response = await issueToken(`sk_live_${crypto.randomUUID().replace(/-/g, '')}`, body('p'), { requestId })
-    expect(await code(response)).toEqual({ status: 401, code: 'INVALID_API_KEY' })
+    const response = await issueToken(
+      `sk_live_${crypto.randomUUID().replace(/-/g, '')}`,
+      body('p'),
+      { requestId }
+    )
+    await expectError(response, 401, 'INVALID_API_KEY')
     expect(await roundTrips(requestId)).toBe(1)
   })
 
   it('401 API_KEY_DISABLED for a disabled key', async () => {
     const t = await newTenant()
     await admin.disableApiKey(db, t.keyId)
-    expect(await code(await issueToken(t.apiKey, body(t.programId)))).toEqual({ status: 401, code: 'API_KEY_DISABLED' })
+    await expectError(await issueToken(t.apiKey, body(t.programId)), 401, 'API_KEY_DISABLED')
   })
 
   it('401 API_KEY_EXPIRED for an expired key; a key expiring later works', async () => {
     const t = await newTenant()
-    const expired = await admin.createApiKey(db, { team: t.teamId, expires: '2020-01-01T00:00:00Z' })
+    const expired = await admin.createApiKey(db, {
+      team: t.teamId,
+      expires: '2020-01-01T00:00:00Z',
+    })
     const later = await admin.createApiKey(db, { team: t.teamId, expires: '2999-01-01T00:00:00Z' })
-    expect(await code(await issueToken(expired.key, body(t.programId)))).toEqual({ status: 401, code: 'API_KEY_EXPIRED' })
+    await expectError(await issueToken(expired.key, body(t.programId)), 401, 'API_KEY_EXPIRED')
     expect((await issueToken(later.key, body(t.programId))).status).toBe(201)
   })
 
   it('403 INSUFFICIENT_PERMISSIONS without write:affiliates', async () => {
     const t = await newTenant()
-    const readOnly = await admin.createApiKey(db, { team: t.teamId, permissions: 'read:affiliates' })
+    const readOnly = await admin.createApiKey(db, {
+      team: t.teamId,
+      permissions: 'read:affiliates',
+    })
     const email = uniqueEmail()
     const response = await issueToken(readOnly.key, { programId: t.programId, partner: { email } })
-    expect(await code(response)).toEqual({ status: 403, code: 'INSUFFICIENT_PERMISSIONS' })
+    await expectError(response, 403, 'INSUFFICIENT_PERMISSIONS')
   })
 
   it('judges the key before anything else, including a refused shape', async () => {
     const t = await newTenant()
     await admin.disableApiKey(db, t.keyId)
-    expect(await code(await issueToken(t.apiKey, '{broken'))).toEqual({ status: 401, code: 'API_KEY_DISABLED' })
-    expect(await code(await issueToken(t.apiKey, { programId: 'prog_missing', partner: { email: 'a@b.co' } }))).toEqual({
-      status: 401,
-      code: 'API_KEY_DISABLED',
-    })
+    await expectError(await issueToken(t.apiKey, '{broken'), 401, 'API_KEY_DISABLED')
+    await expectError(
+      await issueToken(t.apiKey, { programId: 'prog_missing', partner: { email: 'a@b.co' } }),
+      401,
+      'API_KEY_DISABLED'
+    )
   })
 
   it('records when a key was last used, never the key itself', async () => {
     const t = await newTenant()
     await issueToken(t.apiKey, body(t.programId))
-    const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, t.keyId))
-    expect(row?.lastUsedAt).toBeInstanceOf(Date)
-    expect(row?.digest).toMatch(/^[0-9a-f]{64}$/)
+    const row = first(await db.select().from(apiKeys).where(eq(apiKeys.id, t.keyId)), 'the key')
+    expect(row.lastUsedAt).toBeInstanceOf(Date)
+    expect(row.digest).toMatch(/^[0-9a-f]{64}$/)
     expect(JSON.stringify(row)).not.toContain(t.apiKey)
-    expect(t.apiKey.startsWith(row!.displayPrefix)).toBe(true)
+    expect(t.apiKey.startsWith(row.displayPrefix)).toBe(true)
   })
 })
 
 describe('the token route is for servers', () => {
   it('answers a CORS preflight without any allow header', async () => {
-    const response = await call('/v1/embed/token', {
-      method: 'OPTIONS',
-      headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' },
-    })
+    const response = await preflight('/v1/embed/token', 'POST', { origin: 'https://evil.example' })
     expect(response.status).toBe(405)
     expect(response.headers.get('Access-Control-Allow-Origin')).toBeNull()
     expect(response.headers.get('Access-Control-Allow-Methods')).toBeNull()
@@ -107,7 +127,9 @@ describe('the token route is for servers', () => {
 
   it('sends no CORS header on a real request either', async () => {
     const t = await newTenant()
-    const response = await issueToken(t.apiKey, body(t.programId), { headers: { Origin: 'https://evil.example' } })
+    const response = await issueToken(t.apiKey, body(t.programId), {
+      headers: { Origin: 'https://evil.example' },
+    })
     expect(response.status).toBe(201)
     expect(response.headers.get('Access-Control-Allow-Origin')).toBeNull()
   })

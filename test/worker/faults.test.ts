@@ -1,17 +1,24 @@
 import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
-import { affiliates, apiKeys, embedTokens, users } from '../../src/data/schema'
+import { affiliates } from '../../src/data/schema'
 import { callWithEnv } from './support/direct'
 import { FaultTarget } from './support/faults'
 import {
-  call,
   db,
+  decodeJwt,
+  defined,
+  expectError,
+  expectNothingWritten,
+  first,
+  getData,
+  issuedData,
   issueToken,
   json,
   newTenant,
   roundTrips,
+  tablesFor,
+  tokenRequest,
   uniqueEmail,
-  type IssuedToken,
   type Tenant,
 } from './support/harness'
 
@@ -28,12 +35,7 @@ const SHORT_TIMEOUT_MS = 400
 function issueWithShortTimeout(t: Tenant, email: string, requestId: string) {
   return callWithEnv(
     { DB_TIMEOUT_MS: String(SHORT_TIMEOUT_MS) },
-    {
-      path: '/v1/embed/token',
-      method: 'POST',
-      headers: { Authorization: `Bearer ${t.apiKey}`, 'Content-Type': 'application/json', 'X-Request-Id': requestId },
-      body: JSON.stringify(body(t, email)),
-    }
+    tokenRequest(t.apiKey, body(t, email), { 'X-Request-Id': requestId })
   )
 }
 
@@ -55,36 +57,20 @@ async function expectUnavailable(response: Response) {
     error: { code: 'DATABASE_UNAVAILABLE', message: expect.any(String) },
   })
   // Nothing of the driver, the SQL or the injected fault reaches the client.
-  expect(body.error!.message).not.toMatch(/injected|sql|select|insert|neon|http status|fetch|socket/i)
+  expect(body.error?.message).not.toMatch(
+    /injected|sql|select|insert|neon|http status|fetch|socket/i
+  )
 }
 
-// Everything a first request for `email` could have written: user, affiliate, token, and the
-// key's last-used time (refreshed by the same statement).
-async function tablesFor(t: Tenant, email: string) {
-  const [user] = await db.select().from(users).where(eq(users.email, email))
-  const programAffiliates = await db.select().from(affiliates).where(eq(affiliates.programId, t.programId))
-  const tokens = await db.select().from(embedTokens).where(eq(embedTokens.programId, t.programId))
-  const [key] = await db.select().from(apiKeys).where(eq(apiKeys.id, t.keyId))
-  return { user, affiliates: programAffiliates, tokens, keyLastUsedAt: key!.lastUsedAt }
-}
-
-async function expectNothingWritten(t: Tenant, email: string) {
-  const tables = await tablesFor(t, email)
-  expect(tables.user).toBeUndefined()
-  expect(tables.affiliates).toEqual([])
-  expect(tables.tokens).toEqual([])
-  expect(tables.keyLastUsedAt).toBeNull()
-}
-
+// The tables show the first request for `email` whole, once, and its token is the live one.
 async function expectWrittenOnce(t: Tenant, email: string, token: string) {
   const tables = await tablesFor(t, email)
   expect(tables.user).toBeDefined()
   expect(tables.affiliates).toHaveLength(1)
-  expect(tables.affiliates[0]!.userId).toBe(tables.user!.id)
+  expect(first(tables.affiliates).userId).toBe(defined(tables.user, 'the user').id)
   expect(tables.tokens).toHaveLength(1)
-  const jti = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))).jti
-  expect(tables.tokens[0]!.tokenId).toBe(jti)
-  const data = await call('/v1/embed/data', { headers: { Authorization: `Bearer ${token}` } })
+  expect(first(tables.tokens).tokenId).toBe(decodeJwt(token).payload.jti)
+  const data = await getData(token)
   expect(data.status).toBe(200)
 }
 
@@ -101,21 +87,16 @@ describe('the database refuses connections', () => {
     const started = Date.now()
     const response = await callWithEnv(
       { LOCAL_SQL_ENDPOINT: DEAD_ENDPOINT },
-      {
-        path: '/v1/embed/token',
-        method: 'POST',
-        headers: { Authorization: `Bearer ${t.apiKey}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify(body(t, email)),
-      }
+      tokenRequest(t.apiKey, body(t, email))
     )
     await expectUnavailable(response)
     expect(Date.now() - started).toBeLessThan(2_000)
-    await expectNothingWritten(t, email)
+    await expectNothingWritten(email, t)
 
-    const issued = await json<IssuedToken>(await issueToken(t.apiKey, body(t, email)))
+    const issued = await issuedData(await issueToken(t.apiKey, body(t, email)))
     const data = await callWithEnv(
       { LOCAL_SQL_ENDPOINT: DEAD_ENDPOINT },
-      { path: '/v1/embed/data', headers: { Authorization: `Bearer ${issued.data!.publicToken}` } }
+      { path: '/v1/embed/data', headers: { Authorization: `Bearer ${issued.publicToken}` } }
     )
     await expectUnavailable(data)
   })
@@ -124,12 +105,7 @@ describe('the database refuses connections', () => {
     const t = await newTenant()
     const response = await callWithEnv(
       { LOCAL_SQL_ENDPOINT: DEAD_ENDPOINT },
-      {
-        path: '/v1/embed/token',
-        method: 'POST',
-        headers: { Authorization: `Bearer ${t.apiKey}`, 'Content-Type': 'application/json' },
-        body: '{"programId": ',
-      }
+      tokenRequest(t.apiKey, '{"programId": ')
     )
     await expectUnavailable(response)
   })
@@ -145,7 +121,7 @@ describe('the endpoint answers HTTP 500', () => {
     await expectUnavailable(await issueToken(t.apiKey, body(t, email), { requestId }))
     // The first try and the one retry: no more, so a broken database is not hammered.
     expect(await roundTrips(requestId)).toBe(2)
-    await expectNothingWritten(t, email)
+    await expectNothingWritten(email, t)
   })
 
   it('201 when only the first try fails: the retry is answered, and nothing is doubled', async () => {
@@ -157,21 +133,20 @@ describe('the endpoint answers HTTP 500', () => {
     const response = await issueToken(t.apiKey, body(t, email), { requestId })
     expect(response.status).toBe(201)
     expect(await roundTrips(requestId)).toBe(2)
-    await expectWrittenOnce(t, email, (await json<IssuedToken>(response)).data!.publicToken)
+    await expectWrittenOnce(t, email, (await issuedData(response)).publicToken)
   })
 
   it('GET /v1/embed/data: 200 after a single 500, 503 when it persists', async () => {
     const t = await newTenant()
-    const issued = await json<IssuedToken>(await issueToken(t.apiKey, body(t, uniqueEmail())))
-    const headers = { Authorization: `Bearer ${issued.data!.publicToken}` }
+    const { publicToken } = await issuedData(await issueToken(t.apiKey, body(t, uniqueEmail())))
     const f = newTarget()
     await f.set({ mode: 'http500', count: 1 })
     const once = f.requestId()
-    expect((await call('/v1/embed/data', { headers, requestId: once })).status).toBe(200)
+    expect((await getData(publicToken, { requestId: once })).status).toBe(200)
     expect(await roundTrips(once)).toBe(2)
     await f.set({ mode: 'http500' })
     const always = f.requestId()
-    await expectUnavailable(await call('/v1/embed/data', { headers, requestId: always }))
+    await expectUnavailable(await getData(publicToken, { requestId: always }))
     expect(await roundTrips(always)).toBe(2)
   })
 })
@@ -183,13 +158,13 @@ describe('the connection drops before anything ran', () => {
     const lost = uniqueEmail()
     await f.set({ mode: 'refuse' })
     await expectUnavailable(await issueToken(t.apiKey, body(t, lost), { requestId: f.requestId() }))
-    await expectNothingWritten(t, lost)
+    await expectNothingWritten(lost, t)
 
     const email = uniqueEmail()
     await f.set({ mode: 'refuse', count: 1 })
     const response = await issueToken(t.apiKey, body(t, email), { requestId: f.requestId() })
     expect(response.status).toBe(201)
-    await expectWrittenOnce(t, email, (await json<IssuedToken>(response)).data!.publicToken)
+    await expectWrittenOnce(t, email, (await issuedData(response)).publicToken)
   })
 })
 
@@ -210,7 +185,7 @@ describe('the database hangs past the timeout', () => {
     expect(elapsed).toBeLessThan(SHORT_TIMEOUT_MS + 1_000)
     expect(await roundTrips(requestId)).toBe(1)
     await f.clear()
-    await expectNothingWritten(t, email)
+    await expectNothingWritten(email, t)
   })
 
   it('a statement still running at the timeout commits whole (or not at all), and retrying is safe', async () => {
@@ -233,13 +208,13 @@ describe('the database hangs past the timeout', () => {
     // The client, told to try again, gets the same affiliate and a working token.
     const retried = await issueToken(t.apiKey, body(t, email))
     expect(retried.status).toBe(201)
-    await expectWrittenOnce(t, email, (await json<IssuedToken>(retried)).data!.publicToken)
-    expect((await tablesFor(t, email)).affiliates[0]!.id).toBe(written.affiliates[0]!.id)
+    await expectWrittenOnce(t, email, (await issuedData(retried)).publicToken)
+    expect(first((await tablesFor(t, email)).affiliates).id).toBe(first(written.affiliates).id)
   })
 
   it('GET /v1/embed/data: 503 within the timeout', async () => {
     const t = await newTenant()
-    const issued = await json<IssuedToken>(await issueToken(t.apiKey, body(t, uniqueEmail())))
+    const issued = await issuedData(await issueToken(t.apiKey, body(t, uniqueEmail())))
     const f = newTarget()
     await f.set({ mode: 'hang' })
     const started = Date.now()
@@ -247,7 +222,7 @@ describe('the database hangs past the timeout', () => {
       { DB_TIMEOUT_MS: String(SHORT_TIMEOUT_MS) },
       {
         path: '/v1/embed/data',
-        headers: { Authorization: `Bearer ${issued.data!.publicToken}`, 'X-Request-Id': f.requestId() },
+        headers: { Authorization: `Bearer ${issued.publicToken}`, 'X-Request-Id': f.requestId() },
       }
     )
     await expectUnavailable(response)
@@ -264,9 +239,11 @@ describe('an error in the middle of the statement', () => {
     // is raised after it, inside the same transaction.
     await f.set({ mode: 'fail-after-run', sqlstate: '57P01' })
     const requestId = f.requestId()
-    await expectUnavailable(await issueToken(t.apiKey, body(t, email, { metadata: { a: 1 } }), { requestId }))
+    await expectUnavailable(
+      await issueToken(t.apiKey, body(t, email, { metadata: { a: 1 } }), { requestId })
+    )
     expect(await roundTrips(requestId)).toBe(1)
-    await expectNothingWritten(t, email)
+    await expectNothingWritten(email, t)
   })
 
   it('500 INTERNAL_ERROR for any other error, with nothing written and nothing leaked', async () => {
@@ -275,11 +252,9 @@ describe('an error in the middle of the statement', () => {
     const f = newTarget()
     await f.set({ mode: 'fail-after-run', sqlstate: 'XX000' })
     const response = await issueToken(t.apiKey, body(t, email), { requestId: f.requestId() })
-    expect(response.status).toBe(500)
-    const payload = await json(response)
-    expect(payload.error?.code).toBe('INTERNAL_ERROR')
+    const payload = await expectError(response, 500, 'INTERNAL_ERROR')
     expect(JSON.stringify(payload)).not.toMatch(/injected|XX000|statement/i)
-    await expectNothingWritten(t, email)
+    await expectNothingWritten(email, t)
   })
 
   it('a serialization failure (40001) is retried once: 201 if the retry succeeds, else 503', async () => {
@@ -291,21 +266,22 @@ describe('an error in the middle of the statement', () => {
     const response = await issueToken(t.apiKey, body(t, email), { requestId: once })
     expect(response.status).toBe(201)
     expect(await roundTrips(once)).toBe(2)
-    await expectWrittenOnce(t, email, (await json<IssuedToken>(response)).data!.publicToken)
+    await expectWrittenOnce(t, email, (await issuedData(response)).publicToken)
 
     const other = uniqueEmail()
     await f.set({ mode: 'fail-after-run', sqlstate: '40001' })
     const always = f.requestId()
     await expectUnavailable(await issueToken(t.apiKey, body(t, other), { requestId: always }))
     expect(await roundTrips(always)).toBe(2)
-    const [user] = await db.select().from(users).where(eq(users.email, other))
-    expect(user).toBeUndefined()
+    await expectNothingWritten(other)
   })
 
   it('an existing affiliate keeps its metadata and its live token when the update fails', async () => {
     const t = await newTenant()
     const email = uniqueEmail()
-    const first = await json<IssuedToken>(await issueToken(t.apiKey, body(t, email, { metadata: { v: 1 } })))
+    const earlier = await issuedData(
+      await issueToken(t.apiKey, body(t, email, { metadata: { v: 1 } }))
+    )
     const f = newTarget()
     await f.set({ mode: 'fail-after-run', sqlstate: '57014' })
     await expectUnavailable(
@@ -317,7 +293,7 @@ describe('an error in the middle of the statement', () => {
     const [row] = await db.select().from(affiliates).where(eq(affiliates.programId, t.programId))
     expect(row?.metadata).toEqual({ v: 1 })
     expect(row?.externalUserId).toBeNull()
-    const data = await call('/v1/embed/data', { headers: { Authorization: `Bearer ${first.data!.publicToken}` } })
+    const data = await getData(earlier.publicToken)
     expect(data.status).toBe(200)
   })
 })
@@ -329,9 +305,11 @@ describe('the connection drops after the statement committed', () => {
     const f = newTarget()
     await f.set({ mode: 'drop-after-run', count: 1 })
     const requestId = f.requestId()
-    const response = await issueToken(t.apiKey, body(t, email, { metadata: { plan: 'pro' } }), { requestId })
+    const response = await issueToken(t.apiKey, body(t, email, { metadata: { plan: 'pro' } }), {
+      requestId,
+    })
     expect(response.status).toBe(201)
-    const issued = (await json<IssuedToken>(response)).data!
+    const issued = await issuedData(response)
     expect(issued.partnershipStatus).toBe('PENDING')
     expect(issued.link).toBe('https://acme.example/?via=fault-tolerant')
     expect(await roundTrips(requestId)).toBe(2)
@@ -346,21 +324,23 @@ describe('the connection drops after the statement committed', () => {
     const email = uniqueEmail()
     const f = newTarget()
     await f.set({ mode: 'drop-after-run' })
-    await expectUnavailable(await issueToken(t.apiKey, body(t, email), { requestId: f.requestId() }))
+    await expectUnavailable(
+      await issueToken(t.apiKey, body(t, email), { requestId: f.requestId() })
+    )
     await f.clear()
     const written = await tablesFor(t, email)
     // Whole: user, affiliate and its token row together (never one without the others).
     expect(written.user).toBeDefined()
     expect(written.affiliates).toHaveLength(1)
     expect(written.tokens).toHaveLength(1)
-    expect(written.tokens[0]!.affiliateId).toBe(written.affiliates[0]!.id)
+    expect(first(written.tokens).affiliateId).toBe(first(written.affiliates).id)
 
     const retried = await issueToken(t.apiKey, body(t, email))
     expect(retried.status).toBe(201)
-    const issued = (await json<IssuedToken>(retried)).data!
+    const issued = await issuedData(retried)
     expect(issued.link).toBe('https://acme.example/?via=fault-tolerant')
     await expectWrittenOnce(t, email, issued.publicToken)
     const after = await tablesFor(t, email)
-    expect(after.affiliates[0]!.id).toBe(written.affiliates[0]!.id)
+    expect(first(after.affiliates).id).toBe(first(written.affiliates).id)
   })
 })

@@ -4,11 +4,11 @@ import { eq, inArray, sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import worker from '../../src/index'
 import { embedTokens } from '../../src/data/schema'
-import { db, decodeJwt, issueToken, json, newTenant, uniqueEmail, type IssuedToken } from './support/harness'
+import { db, decodeJwt, issuedData, issueToken, newTenant, uniqueEmail } from './support/harness'
 
 async function affiliateOfNewToken(apiKey: string, programId: string) {
   const response = await issueToken(apiKey, { programId, partner: { email: uniqueEmail() } })
-  return decodeJwt((await json<IssuedToken>(response)).data!.publicToken).payload.sub as string
+  return decodeJwt((await issuedData(response)).publicToken).payload.sub as string
 }
 
 describe('the cron trigger', () => {
@@ -23,7 +23,10 @@ describe('the cron trigger', () => {
       .set({ expiresAt: sql`now() - interval '1 minute'` })
       .where(eq(embedTokens.affiliateId, expired))
 
-    await worker.scheduled(createScheduledController({ cron: '17 * * * *', scheduledTime: Date.now() }), env)
+    await worker.scheduled(
+      createScheduledController({ cron: '17 * * * *', scheduledTime: Date.now() }),
+      env
+    )
 
     const left = await db
       .select({ affiliateId: embedTokens.affiliateId })

@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { call, issueToken, json, newRequestId, newTenant, uniqueEmail, type IssuedToken } from './support/harness'
+import {
+  call,
+  first,
+  issuedData,
+  issueToken,
+  newRequestId,
+  newTenant,
+  uniqueEmail,
+} from './support/harness'
 
 afterEach(() => {
   vi.restoreAllMocks()
@@ -23,7 +31,7 @@ function captureLogs() {
         })
         .filter((entry) => entry.msg === 'request' && entry.requestId === requestId)
       expect(found).toHaveLength(1)
-      return found[0]!
+      return first(found)
     },
   }
 }
@@ -45,8 +53,12 @@ describe('observability', () => {
     const logs = captureLogs()
     const requestId = newRequestId()
     const email = uniqueEmail()
-    const response = await issueToken(t.apiKey, { programId: t.programId, partner: { email } }, { requestId })
-    const { publicToken } = (await json<IssuedToken>(response)).data!
+    const response = await issueToken(
+      t.apiKey,
+      { programId: t.programId, partner: { email } },
+      { requestId }
+    )
+    const { publicToken } = await issuedData(response)
     expect(logs.requestLine(requestId)).toMatchObject({
       level: 'info',
       method: 'POST',
@@ -66,20 +78,59 @@ describe('observability', () => {
     const logs = captureLogs()
     const refused = newRequestId()
     await issueToken(undefined, {}, { requestId: refused })
-    expect(logs.requestLine(refused)).toMatchObject({ status: 401, errorCode: 'MISSING_API_KEY', sqlRoundTrips: 0 })
+    expect(logs.requestLine(refused)).toMatchObject({
+      status: 401,
+      errorCode: 'MISSING_API_KEY',
+      sqlRoundTrips: 0,
+    })
     const unknown = newRequestId()
     await call('/nope', { requestId: unknown })
-    expect(logs.requestLine(unknown)).toMatchObject({ status: 404, route: null, errorCode: 'NOT_FOUND' })
+    expect(logs.requestLine(unknown)).toMatchObject({
+      status: 404,
+      route: null,
+      errorCode: 'NOT_FOUND',
+    })
   })
 
   it('sends Server-Timing with db and total', async () => {
     const t = await newTenant()
-    const response = await issueToken(t.apiKey, { programId: t.programId, partner: { email: uniqueEmail() } })
+    const response = await issueToken(t.apiKey, {
+      programId: t.programId,
+      partner: { email: uniqueEmail() },
+    })
     const timing = serverTiming(response)
     expect(Number(timing.db?.dur)).toBeGreaterThanOrEqual(0)
     expect(timing.db?.desc).toBe('"1 SQL round trip"')
     expect(Number(timing.total?.dur)).toBeGreaterThanOrEqual(Number(timing.db?.dur))
     const health = serverTiming(await call('/healthz'))
     expect(health.db?.desc).toBe('"0 SQL round trips"')
+  })
+
+  it('concurrent requests sharing a caller-chosen X-Request-Id are each counted as themselves', async () => {
+    const t = await newTenant()
+    const logs = captureLogs()
+    const shared = newRequestId()
+    const responses = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        issueToken(
+          t.apiKey,
+          { programId: t.programId, partner: { email: uniqueEmail() } },
+          { requestId: shared }
+        )
+      )
+    )
+    for (const response of responses) {
+      expect(response.status).toBe(201)
+      // The caller's id is still echoed.
+      expect(response.headers.get('X-Request-Id')).toBe(shared)
+      expect(serverTiming(response).db?.desc).toBe('"1 SQL round trip"')
+    }
+    const lines = logs.lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((entry) => entry.msg === 'request' && entry.requestId === shared)
+    expect(lines).toHaveLength(6)
+    for (const line of lines) expect(line.sqlRoundTrips).toBe(1)
+    // Each with an id of the service's own.
+    expect(new Set(lines.map((line) => line.internalId)).size).toBe(6)
   })
 })

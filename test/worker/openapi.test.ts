@@ -1,14 +1,41 @@
 import { describe, expect, it } from 'vitest'
-import { call, issueToken, json, newTenant } from './support/harness'
+import { call, defined, issueToken, json, newTenant } from './support/harness'
 
 interface Documented {
-  paths: Record<string, Record<string, { requestBody?: { content: { 'application/json': { examples: Record<string, { value: unknown }> } } }; responses: Record<string, { content?: { 'application/json'?: { examples?: Record<string, { value: { error?: { code: string; details?: { path: string }[] } } }> } } }> }>>
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        requestBody?: {
+          content: { 'application/json': { examples: Record<string, { value: unknown }> } }
+        }
+        responses: Record<
+          string,
+          {
+            content?: {
+              'application/json'?: {
+                examples?: Record<
+                  string,
+                  { value: { error?: { code: string; details?: { path: string }[] } } }
+                >
+              }
+            }
+          }
+        >
+      }
+    >
+  >
+}
+
+function tokenOperation(doc: Documented) {
+  return defined(doc.paths['/v1/embed/token']?.post, 'POST /v1/embed/token in the document')
 }
 
 // Where the document puts the answer to a request example: the response holding an example of
 // the same name.
 function documentedAnswer(doc: Documented, name: string) {
-  const responses = doc.paths['/v1/embed/token']!.post!.responses
+  const { responses } = tokenOperation(doc)
   for (const [status, response] of Object.entries(responses)) {
     const example = response.content?.['application/json']?.examples?.[name]
     if (example) return { status: Number(status), body: example.value }
@@ -22,16 +49,27 @@ describe('GET /openapi.json', () => {
     expect(response.status).toBe(200)
     const doc = (await response.json()) as Documented & { openapi: string }
     expect(doc.openapi).toBe('3.1.0')
-    expect(Object.keys(doc.paths).sort()).toEqual(['/embed', '/healthz', '/openapi.json', '/v1/embed/data', '/v1/embed/token'])
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/embed',
+      '/embed/referrals',
+      '/healthz',
+      '/openapi.json',
+      '/v1/embed/data',
+      '/v1/embed/token',
+    ])
   })
 
   it('every request example gets the answer the document gives it from the live route', async () => {
     const doc = (await (await call('/openapi.json')).json()) as Documented
-    const examples = doc.paths['/v1/embed/token']!.post!.requestBody!.content['application/json'].examples
+    const { examples } = defined(tokenOperation(doc).requestBody, 'its request body').content[
+      'application/json'
+    ]
     expect(Object.keys(examples).length).toBeGreaterThanOrEqual(4)
     for (const [name, { value }] of Object.entries(examples)) {
       const t = await newTenant({ website: 'https://acme.com' })
-      const request = JSON.parse(JSON.stringify(value).replaceAll('"prog_example"', JSON.stringify(t.programId)))
+      const request = JSON.parse(
+        JSON.stringify(value).replaceAll('"prog_example"', JSON.stringify(t.programId))
+      )
       const answer = documentedAnswer(doc, name)
       const response = await issueToken(t.apiKey, request)
       expect({ name, status: response.status }).toEqual({ name, status: answer.status })
@@ -44,7 +82,9 @@ describe('GET /openapi.json', () => {
         expect(data.partnershipStatus).toBe(documented.partnershipStatus)
       } else {
         expect(body.error?.code).toBe(answer.body.error?.code)
-        expect(body.error?.details?.map((d) => d.path)).toEqual(answer.body.error?.details?.map((d) => d.path))
+        expect(body.error?.details?.map((d) => d.path)).toEqual(
+          answer.body.error?.details?.map((d) => d.path)
+        )
       }
     }
   })

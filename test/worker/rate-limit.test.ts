@@ -5,18 +5,22 @@ import * as admin from '../../src/admin/operations'
 import { affiliates } from '../../src/data/schema'
 import { digestApiKey } from '../../src/domain/api-keys'
 import { callWithEnv } from './support/direct'
+import type { ErrorCode } from '../../src/errors'
 import {
   call,
   db,
   decodeJwt,
+  expectError,
+  getData,
   issueToken,
   json,
   newRequestId,
   newTenant,
   roundTrips,
+  tokenRequest,
   uniqueEmail,
-  type IssuedToken,
 } from './support/harness'
+import { freshToken, jwtParts } from './support/tokens'
 
 // The per-key limit on the token route (API_KEY_RATE_LIMITER, 600 a minute) and the per-token
 // limit on GET /v1/embed/data (EMBED_TOKEN_RATE_LIMITER, 60 a minute). The real bindings are
@@ -54,6 +58,19 @@ async function expectRateLimited(response: Response) {
 
 const body = (programId: string, email = uniqueEmail()) => ({ programId, partner: { email } })
 
+// A limiter that records the keys it is asked about and answers as told (or fails).
+function recordingLimiter(success: boolean | 'throw') {
+  const keys: string[] = []
+  const limiter: RateLimit = {
+    async limit({ key }) {
+      keys.push(key)
+      if (success === 'throw') throw new Error('limiter down')
+      return { success }
+    },
+  }
+  return { keys, limiter }
+}
+
 describe('per API key: 600 requests a minute on POST /v1/embed/token', () => {
   it('the 600th request passes, the 601st answers 429 after confirming the key, writing nothing', async () => {
     const t = await newTenant()
@@ -89,40 +106,22 @@ describe('per API key: 600 requests a minute on POST /v1/embed/token', () => {
     )
     // Disabled now: authentication answers first, full bucket or not.
     await admin.disableApiKey(db, t.keyId)
-    const disabled = await issueToken(t.apiKey, body(t.programId))
-    expect(disabled.status).toBe(401)
-    expect((await json(disabled)).error?.code).toBe('API_KEY_DISABLED')
+    await expectError(await issueToken(t.apiKey, body(t.programId)), 401, 'API_KEY_DISABLED')
   })
 })
 
 describe('what the token route asks the limiter', () => {
-  function recordingLimiter(success: boolean | 'throw') {
-    const keys: string[] = []
-    const limiter: RateLimit = {
-      async limit({ key }) {
-        keys.push(key)
-        if (success === 'throw') throw new Error('limiter down')
-        return { success }
-      },
-    }
-    return { keys, limiter }
-  }
-
-  const post = (apiKey: string | undefined, payload: unknown, headers: Record<string, string> = {}) => ({
-    path: '/v1/embed/token',
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/json',
-      ...(apiKey === undefined ? {} : { Authorization: `Bearer ${apiKey}` }),
-      ...headers,
-    },
-    body: typeof payload === 'string' ? payload : JSON.stringify(payload),
-  })
-
   it('a bucket per key digest: the key itself never leaves the worker', async () => {
     const t = await newTenant()
     const { keys, limiter } = recordingLimiter(true)
-    expect((await callWithEnv({ API_KEY_RATE_LIMITER: limiter }, post(t.apiKey, body(t.programId)))).status).toBe(201)
+    expect(
+      (
+        await callWithEnv(
+          { API_KEY_RATE_LIMITER: limiter },
+          tokenRequest(t.apiKey, body(t.programId))
+        )
+      ).status
+    ).toBe(201)
     expect(keys).toEqual([`api-key:${await digestApiKey(t.apiKey)}`])
     expect(keys[0]).not.toContain(t.apiKey.slice(8))
   })
@@ -130,7 +129,10 @@ describe('what the token route asks the limiter', () => {
   it('is not asked for a missing or malformed key (refused without it, and without the database)', async () => {
     const { keys, limiter } = recordingLimiter(false)
     for (const auth of [undefined, 'sk_live_short', `sk_test_${'a'.repeat(40)}`]) {
-      const response = await callWithEnv({ API_KEY_RATE_LIMITER: limiter }, post(auth, body('p')))
+      const response = await callWithEnv(
+        { API_KEY_RATE_LIMITER: limiter },
+        tokenRequest(auth, body('p'))
+      )
       expect(response.status).toBe(401)
     }
     expect(keys).toEqual([])
@@ -139,73 +141,88 @@ describe('what the token route asks the limiter', () => {
   it('over the limit, a bad key still answers 401 and a key without the permission 403', async () => {
     const t = await newTenant()
     const { limiter } = recordingLimiter(false)
-    const readOnly = await admin.createApiKey(db, { team: t.teamId, permissions: 'read:affiliates' })
-    const expired = await admin.createApiKey(db, { team: t.teamId, expires: '2020-01-01T00:00:00Z' })
-    const cases: [string, number, string][] = [
+    const readOnly = await admin.createApiKey(db, {
+      team: t.teamId,
+      permissions: 'read:affiliates',
+    })
+    const expired = await admin.createApiKey(db, {
+      team: t.teamId,
+      expires: '2020-01-01T00:00:00Z',
+    })
+    const cases: [string, number, ErrorCode][] = [
       [`sk_live_${'Z'.repeat(40)}`, 401, 'INVALID_API_KEY'],
       [expired.key, 401, 'API_KEY_EXPIRED'],
       [readOnly.key, 403, 'INSUFFICIENT_PERMISSIONS'],
     ]
     for (const [key, status, code] of cases) {
-      const response = await callWithEnv({ API_KEY_RATE_LIMITER: limiter }, post(key, body(t.programId)))
-      expect(response.status).toBe(status)
-      expect((await json(response)).error?.code).toBe(code)
+      await expectError(
+        await callWithEnv({ API_KEY_RATE_LIMITER: limiter }, tokenRequest(key, body(t.programId))),
+        status,
+        code
+      )
     }
-    await expectRateLimited(await callWithEnv({ API_KEY_RATE_LIMITER: limiter }, post(t.apiKey, body(t.programId))))
+    await expectRateLimited(
+      await callWithEnv(
+        { API_KEY_RATE_LIMITER: limiter },
+        tokenRequest(t.apiKey, body(t.programId))
+      )
+    )
   })
 
   it('lets requests through when the limiter itself fails (and the key is still checked)', async () => {
     const t = await newTenant()
     const { keys, limiter } = recordingLimiter('throw')
-    expect((await callWithEnv({ API_KEY_RATE_LIMITER: limiter }, post(t.apiKey, body(t.programId)))).status).toBe(201)
+    expect(
+      (
+        await callWithEnv(
+          { API_KEY_RATE_LIMITER: limiter },
+          tokenRequest(t.apiKey, body(t.programId))
+        )
+      ).status
+    ).toBe(201)
     expect(keys).toHaveLength(1)
-    const unknown = await callWithEnv({ API_KEY_RATE_LIMITER: limiter }, post(`sk_live_${'Y'.repeat(40)}`, body(t.programId)))
+    const unknown = await callWithEnv(
+      { API_KEY_RATE_LIMITER: limiter },
+      tokenRequest(`sk_live_${'Y'.repeat(40)}`, body(t.programId))
+    )
     expect(unknown.status).toBe(401)
   })
 })
 
 describe('per embed token: 60 requests a minute on GET /v1/embed/data', () => {
-  async function issued() {
-    const t = await newTenant()
-    const response = await issueToken(t.apiKey, body(t.programId))
-    return (await json<IssuedToken>(response)).data!.publicToken
-  }
-  const read = (token: string, requestId = newRequestId()) =>
-    call('/v1/embed/data', { headers: { Authorization: `Bearer ${token}` }, requestId })
-
   it('the 60th read passes, the 61st answers 429 without asking the database', async () => {
-    const token = await issued()
+    const { token } = await freshToken()
     await freshWindow()
-    await fill(env.EMBED_TOKEN_RATE_LIMITER, `embed-token:${decodeJwt(token).payload.jti as string}`, TOKEN_LIMIT - 1)
-    expect((await read(token)).status).toBe(200)
+    await fill(
+      env.EMBED_TOKEN_RATE_LIMITER,
+      `embed-token:${decodeJwt(token).payload.jti as string}`,
+      TOKEN_LIMIT - 1
+    )
+    expect((await getData(token)).status).toBe(200)
     const requestId = newRequestId()
-    await expectRateLimited(await read(token, requestId))
+    await expectRateLimited(await getData(token, { requestId }))
     expect(await roundTrips(requestId)).toBe(0)
     // Per token: another affiliate's token reads on.
-    expect((await read(await issued())).status).toBe(200)
+    expect((await getData((await freshToken()).token)).status).toBe(200)
   })
 
   it('counts only genuine tokens: a forged one is refused as invalid and fills no bucket', async () => {
-    const token = await issued()
-    const [h, p] = token.split('.') as [string, string, string]
+    const { token } = await freshToken()
+    const [h, p] = jwtParts(token)
     const forged = `${h}.${p}.${'A'.repeat(43)}`
-    const keys: string[] = []
-    const limiter: RateLimit = {
-      async limit({ key }) {
-        keys.push(key)
-        return { success: false }
-      },
-    }
+    const { keys, limiter } = recordingLimiter(false)
     const response = await callWithEnv(
       { EMBED_TOKEN_RATE_LIMITER: limiter },
       { path: '/v1/embed/data', headers: { Authorization: `Bearer ${forged}` } }
     )
-    expect(response.status).toBe(401)
-    expect((await json(response)).error?.code).toBe('INVALID_TOKEN')
+    await expectError(response, 401, 'INVALID_TOKEN')
     expect(keys).toEqual([])
     // The genuine token is limited by its own id.
     await expectRateLimited(
-      await callWithEnv({ EMBED_TOKEN_RATE_LIMITER: limiter }, { path: '/v1/embed/data', headers: { Authorization: `Bearer ${token}` } })
+      await callWithEnv(
+        { EMBED_TOKEN_RATE_LIMITER: limiter },
+        { path: '/v1/embed/data', headers: { Authorization: `Bearer ${token}` } }
+      )
     )
     expect(keys).toEqual([`embed-token:${decodeJwt(token).payload.jti as string}`])
   })

@@ -29,7 +29,12 @@ function roundTrips(path: Path, figures: PathSummary): Omit<BudgetCheck, 'enforc
   const measured = `${mean.toFixed(3)} by total, ${tag.min}–${tag.max} by tag (budget ${BUDGETS.roundTripsPerRequest.toFixed(2)})`
   if (!(figures.requests > 0)) return { name, ok: false, detail: 'no request was measured' }
   // A request whose tag counted nothing means the counting broke, not that SQL got free.
-  if (tag.min < 1) return { name, ok: false, detail: `${measured}: some requests were not counted at the endpoint` }
+  if (tag.min < 1)
+    return {
+      name,
+      ok: false,
+      detail: `${measured}: some requests were not counted at the endpoint`,
+    }
   const ok = mean <= BUDGETS.roundTripsPerRequest && tag.max <= BUDGETS.roundTripsPerRequest
   return { name, ok, detail: measured }
 }

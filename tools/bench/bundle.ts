@@ -46,13 +46,16 @@ export async function buildBundle(options: BundleOptions = {}): Promise<Bundle> 
     let stderr = ''
     child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)))
     const [code] = (await once(child, 'exit')) as [number | null]
-    if (code !== 0) throw new Error(`wrangler ${args.slice(1).join(' ')} exited with ${code}\n${stderr}`)
+    if (code !== 0)
+      throw new Error(`wrangler ${args.slice(1).join(' ')} exited with ${code}\n${stderr}`)
 
     const files = (await readdir(outdir)).filter((f) => /\.(m?js|cjs)$/.test(f)).sort()
     // Both workers bundle into one module, named after their entry (index.js, worker.js).
     const [entry] = files
     if (entry === undefined || files.length > 1) {
-      throw new Error(`expected one script from wrangler deploy --dry-run in ${outdir}, found: ${files.join(', ') || 'none'}`)
+      throw new Error(
+        `expected one script from wrangler deploy --dry-run in ${outdir}, found: ${files.join(', ') || 'none'}`
+      )
     }
     return { scriptPath: join(outdir, entry), files: [join(outdir, entry)], dispose }
   } catch (error) {
@@ -70,5 +73,9 @@ export async function bundleSize(bundle: Bundle): Promise<BundleSize> {
     raw += content.length
     gzip += gzipSync(content).length
   }
-  return { files: bundle.files.map((f) => f.slice(f.lastIndexOf('/') + 1)), rawKiB: kib(raw), gzipKiB: kib(gzip) }
+  return {
+    files: bundle.files.map((f) => f.slice(f.lastIndexOf('/') + 1)),
+    rawKiB: kib(raw),
+    gzipKiB: kib(gzip),
+  }
 }

@@ -23,7 +23,9 @@ export function cleanUp(): Promise<void> {
       try {
         await task?.()
       } catch (error) {
-        process.stderr.write(`bench: clean-up step failed: ${error instanceof Error ? error.message : String(error)}\n`)
+        process.stderr.write(
+          `bench: clean-up step failed: ${error instanceof Error ? error.message : String(error)}\n`
+        )
       }
     }
   })()

@@ -9,19 +9,32 @@ import { percentiles, type Percentiles } from './percentiles'
 // nothing else. That last one is the least any request that reaches the database can take
 // here; what ours takes above it is the statement, the limiter and the worker's own work.
 
-export const FLOOR_PATHS = { healthz: '/healthz', limiter: '/floor/limiter', sqlRoundTrip: '/floor/sql' } as const
+export const FLOOR_PATHS = {
+  healthz: '/healthz',
+  limiter: '/floor/limiter',
+  sqlRoundTrip: '/floor/sql',
+} as const
 
-export async function measureFloor(url: string, path: string, requests: number): Promise<Percentiles> {
+export async function measureFloor(
+  url: string,
+  path: string,
+  requests: number
+): Promise<Percentiles> {
   const latencies: number[] = []
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       { url: `${url}${path}`, connections: 1, pipelining: 1, amount: requests, timeout: 30 },
-      (error: unknown, res) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(res))
+      (error: unknown, res) =>
+        error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(res)
     )
-    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime))
+    instance.on('response', (_client, _status, _bytes, responseTime) =>
+      latencies.push(responseTime)
+    )
   })
   if (result.errors > 0 || result.non2xx > 0 || latencies.length === 0) {
-    throw new Error(`GET ${url}${path}: ${result.non2xx} answers other than 2xx, ${result.errors} errors`)
+    throw new Error(
+      `GET ${url}${path}: ${result.non2xx} answers other than 2xx, ${result.errors} errors`
+    )
   }
   return percentiles(latencies)
 }

@@ -44,8 +44,12 @@ function describeFailure(status: number, body: string): string | undefined {
   if (status !== 201) return `HTTP ${status}: ${body.slice(0, 300)}`
   try {
     const parsed: unknown = JSON.parse(body)
-    const data = typeof parsed === 'object' && parsed !== null && 'data' in parsed ? parsed.data : undefined
-    const token = typeof data === 'object' && data !== null && 'publicToken' in data ? data.publicToken : undefined
+    const data =
+      typeof parsed === 'object' && parsed !== null && 'data' in parsed ? parsed.data : undefined
+    const token =
+      typeof data === 'object' && data !== null && 'publicToken' in data
+        ? data.publicToken
+        : undefined
     if (typeof token === 'string' && /^[\w-]+\.[\w-]+\.[\w-]+$/.test(token)) return undefined
   } catch {
     // reported below
@@ -81,7 +85,9 @@ export async function runPhase(counter: RoundTripCounter, spec: PhaseSpec): Prom
         connections: spec.concurrency,
         pipelining: 1,
         timeout: 30,
-        ...('seconds' in spec.length ? { duration: spec.length.seconds } : { amount: spec.length.amount }),
+        ...('seconds' in spec.length
+          ? { duration: spec.length.seconds }
+          : { amount: spec.length.amount }),
         requests: [
           {
             method: 'POST',
@@ -122,9 +128,12 @@ export async function runPhase(counter: RoundTripCounter, spec: PhaseSpec): Prom
           },
         ],
       },
-      (error: unknown, res) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(res))
+      (error: unknown, res) =>
+        error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(res)
     )
-    instance.on('response', (_client, _status, _bytes, responseTime) => latenciesMs.push(responseTime))
+    instance.on('response', (_client, _status, _bytes, responseTime) =>
+      latenciesMs.push(responseTime)
+    )
   })
   await counter.quiet()
   const after = counter.total()

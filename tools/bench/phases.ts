@@ -20,10 +20,14 @@ const WARMUP_CONCURRENCY = 8
 function assertClean(label: string, result: PhaseResult): void {
   const problems: string[] = []
   if (result.completed === 0) problems.push('no request completed')
-  if (result.failures > 0) problems.push(`${result.failures} of ${result.completed} answers were not a 201 with a token`)
-  if (result.connectionErrors > 0) problems.push(`${result.connectionErrors} connection errors or timeouts`)
+  if (result.failures > 0)
+    problems.push(`${result.failures} of ${result.completed} answers were not a 201 with a token`)
+  if (result.connectionErrors > 0)
+    problems.push(`${result.connectionErrors} connection errors or timeouts`)
   if (problems.length > 0) {
-    throw new BenchError(`${label}: ${problems.join('; ')}${result.failureSamples.map((s) => `\n  ${s}`).join('')}`)
+    throw new BenchError(
+      `${label}: ${problems.join('; ')}${result.failureSamples.map((s) => `\n  ${s}`).join('')}`
+    )
   }
 }
 
@@ -68,9 +72,16 @@ export async function measureDelay(
 
   if (rttMs === 0) {
     for (const impl of IMPLS) {
-      measurements.healthzFloor.set(impl, await measureFloor(url(impl), FLOOR_PATHS.healthz, settings.floorRequests))
+      measurements.healthzFloor.set(
+        impl,
+        await measureFloor(url(impl), FLOOR_PATHS.healthz, settings.floorRequests)
+      )
     }
-    measurements.limiterFloor = await measureFloor(url('baseline'), FLOOR_PATHS.limiter, settings.floorRequests)
+    measurements.limiterFloor = await measureFloor(
+      url('baseline'),
+      FLOOR_PATHS.limiter,
+      settings.floorRequests
+    )
   }
   measurements.sqlFloor.set(
     rttMs,

@@ -1,12 +1,20 @@
 import { advisoryMisses, failed, type BudgetCheck } from './budgets'
 import { IMPLS, PATHS, type Impl } from './measurements'
 import { LATENCY_BUDGET_RTT_MS } from './settings'
-import { aboveFloorAt, latencyAt, type ImplSummary, type PathSummary, type Summary } from './summary'
+import {
+  aboveFloorAt,
+  latencyAt,
+  type ImplSummary,
+  type PathSummary,
+  type Summary,
+} from './summary'
 import type { Path } from './traffic'
 
 // The human table and the machine-readable last line of `npm run bench`.
 
-const COLUMNS: { impl: Impl; path: Path }[] = IMPLS.flatMap((impl) => PATHS.map((path) => ({ impl, path })))
+const COLUMNS: { impl: Impl; path: Path }[] = IMPLS.flatMap((impl) =>
+  PATHS.map((path) => ({ impl, path }))
+)
 const title = (c: { impl: Impl; path: Path }) => `${c.impl} ${c.path.toUpperCase()}`
 const pick = (s: Summary, c: { impl: Impl; path: Path }): PathSummary => s[c.impl][c.path]
 
@@ -15,13 +23,20 @@ const ratio = (baseline: number, ours: number) => (ours > 0 ? baseline / ours : 
 
 function rows(summary: Summary): [string, ...string[]][] {
   const cell = (f: (p: PathSummary) => string) => COLUMNS.map((c) => f(pick(summary, c)))
-  const delays = [...new Set(COLUMNS.flatMap((c) => pick(summary, c).latency.map((l) => l.rttMs)))].sort((a, b) => a - b)
+  const delays = [
+    ...new Set(COLUMNS.flatMap((c) => pick(summary, c).latency.map((l) => l.rttMs))),
+  ].sort((a, b) => a - b)
   const concurrencies = [
-    ...new Set(COLUMNS.flatMap((c) => Object.keys(pick(summary, c).rps).map((k) => Number(k.slice(1))))),
+    ...new Set(
+      COLUMNS.flatMap((c) => Object.keys(pick(summary, c).rps).map((k) => Number(k.slice(1))))
+    ),
   ].sort((a, b) => a - b)
   return [
     ['SQL round trips / request (total)', ...cell((p) => p.roundTripsPerRequest.toFixed(2))],
-    ['  by X-Request-Id tag (min–max)', ...cell((p) => `${p.roundTripsByTag.min}–${p.roundTripsByTag.max}`)],
+    [
+      '  by X-Request-Id tag (min–max)',
+      ...cell((p) => `${p.roundTripsByTag.min}–${p.roundTripsByTag.max}`),
+    ],
     ...delays.flatMap((d): [string, ...string[]][] => [
       [
         `p50 / p95 / p99 ms, ${d} ms delay, c=1`,
@@ -30,7 +45,10 @@ function rows(summary: Summary): [string, ...string[]][] {
           return l === undefined ? '–' : `${ms(l.p50Ms)} / ${ms(l.p95Ms)} / ${ms(l.p99Ms)}`
         }),
       ],
-      ['  of which in the worker (p50)', ...cell((p) => ms(latencyAt(p, d)?.workerP50Ms ?? Number.NaN))],
+      [
+        '  of which in the worker (p50)',
+        ...cell((p) => ms(latencyAt(p, d)?.workerP50Ms ?? Number.NaN)),
+      ],
     ]),
     ...concurrencies.map((c): [string, ...string[]] => [
       `req/s, c=${c}, no delay`,
@@ -46,12 +64,16 @@ function rows(summary: Summary): [string, ...string[]][] {
 // The harness's own share, and what ours costs above it (summary.aboveFloorAt).
 function floorLines(summary: Summary): string[] {
   const { healthz, limiter, sqlRoundTrip } = summary.harnessFloorP50Ms
-  const delays = Object.keys(sqlRoundTrip).map(Number).sort((a, b) => a - b)
+  const delays = Object.keys(sqlRoundTrip)
+    .map(Number)
+    .sort((a, b) => a - b)
   return [
     `Harness floor, p50: GET /healthz ${ms(healthz.ours)} ms (ours), ${ms(healthz.baseline)} ms (baseline); ` +
       `one rate-limiter call (GET /floor/limiter) ${ms(limiter)} ms; ` +
       `one SELECT 1 round trip (GET /floor/sql) ` +
-      delays.map((d) => `${ms(sqlRoundTrip[String(d)] ?? Number.NaN)} ms at ${d} ms delay`).join(', '),
+      delays
+        .map((d) => `${ms(sqlRoundTrip[String(d)] ?? Number.NaN)} ms at ${d} ms delay`)
+        .join(', '),
     `Ours above that floor, p50: ` +
       delays
         .map(
@@ -59,7 +81,7 @@ function floorLines(summary: Summary): string[] {
             `${PATHS.map((p) => `${p.toUpperCase()} +${ms(aboveFloorAt(summary, summary.ours[p], d))}`).join(' / ')} ms at ${d} ms`
         )
         .join(', ') +
-      ' (the statement, the rate limiter and the worker\'s own work)',
+      " (the statement, the rate limiter and the worker's own work)",
   ]
 }
 
@@ -68,11 +90,16 @@ function table(data: [string, ...string[]][]): string {
   const all = [header, ...data]
   const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)))
   return all
-    .map((r) => r.map((v, i) => (i === 0 ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0))).join('   '))
+    .map((r) =>
+      r.map((v, i) => (i === 0 ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0))).join('   ')
+    )
     .join('\n')
 }
 
-function comparison(ours: PathSummary, baseline: PathSummary): { roundTrips: number; p50AtRtt: number } {
+function comparison(
+  ours: PathSummary,
+  baseline: PathSummary
+): { roundTrips: number; p50AtRtt: number } {
   return {
     roundTrips: ratio(baseline.roundTripsPerRequest, ours.roundTripsPerRequest),
     p50AtRtt: ratio(
@@ -92,7 +119,9 @@ export function formatReport(summary: Summary, checks: BudgetCheck[]): string {
     `${machine.cores} cores (${machine.cpu}) · ${machine.memoryGiB} GiB · Node ${machine.node} · ` +
       `load average ${machine.loadAverage} at the start`,
     ...(machine.loadAverage > machine.cores / 2
-      ? ['(the machine was busy with other work: latencies are inflated and throughput understated)']
+      ? [
+          '(the machine was busy with other work: latencies are inflated and throughput understated)',
+        ]
       : []),
     '',
     table(rows(summary)),
@@ -130,7 +159,13 @@ function pathJson(p: PathSummary) {
   return {
     roundTripsPerRequest: p.roundTripsPerRequest,
     roundTripsByTag: p.roundTripsByTag,
-    latency: p.latency.map(({ rttMs, p50Ms, p95Ms, p99Ms, workerP50Ms }) => ({ rttMs, p50Ms, p95Ms, p99Ms, workerP50Ms })),
+    latency: p.latency.map(({ rttMs, p50Ms, p95Ms, p99Ms, workerP50Ms }) => ({
+      rttMs,
+      p50Ms,
+      p95Ms,
+      p99Ms,
+      workerP50Ms,
+    })),
     rps: p.rps,
   }
 }

@@ -31,7 +31,8 @@ export class RoundTripCounter {
   }
 
   of(requestId: string): number {
-    return this.#endpoint.stats(`${APPLICATION_PREFIX}${requestId}`).matching ?? 0
+    // The worker tags each request's connection `embed:<X-Request-Id>~<its own random part>`.
+    return this.#endpoint.stats({ prefix: `${APPLICATION_PREFIX}${requestId}~` }).matching ?? 0
   }
 
   async quiet(): Promise<void> {

@@ -14,7 +14,10 @@ export interface Tenant {
 const KEY_BATCH = 32
 
 export async function seedTenant(sqlEndpointUrl: string, keyCount: number): Promise<Tenant> {
-  const db = createDb({ DATABASE_URL: LOCAL_DATABASE_URL, LOCAL_SQL_ENDPOINT: sqlEndpointUrl }, 'bench-seed')
+  const db = createDb(
+    { DATABASE_URL: LOCAL_DATABASE_URL, LOCAL_SQL_ENDPOINT: sqlEndpointUrl },
+    'bench-seed'
+  )
   const team = await admin.createTeam(db, 'Benchmark team')
   const program = await admin.createProgram(db, {
     team: team.id,

@@ -27,7 +27,9 @@ export interface BenchSettings {
 export const LATENCY_BUDGET_RTT_MS = 25
 
 export function settingsFrom(argv: string[], env: NodeJS.ProcessEnv): BenchSettings {
-  const short = argv.includes('--short') || (env.BENCH_SHORT !== undefined && !['', '0', 'false'].includes(env.BENCH_SHORT))
+  const short =
+    argv.includes('--short') ||
+    (env.BENCH_SHORT !== undefined && !['', '0', 'false'].includes(env.BENCH_SHORT))
   const postgresUrl = env.LOCAL_POSTGRES_URL?.trim() || undefined
   if (short) {
     return {

@@ -38,7 +38,11 @@ export interface Summary {
   baseline: ImplSummary
   // What the local harness itself costs (floor.ts), p50 in ms: GET /healthz by implementation,
   // one rate-limiter call, and one `SELECT 1` round trip by injected delay (keyed by the delay).
-  harnessFloorP50Ms: { healthz: Record<Impl, number>; limiter: number; sqlRoundTrip: Record<string, number> }
+  harnessFloorP50Ms: {
+    healthz: Record<Impl, number>
+    limiter: number
+    sqlRoundTrip: Record<string, number>
+  }
 }
 
 const round = (value: number, digits = 2) => {
@@ -97,7 +101,9 @@ export function summarize(
       },
       limiter: round(measurements.limiterFloor?.p50Ms ?? Number.NaN),
       sqlRoundTrip: Object.fromEntries(
-        [...measurements.sqlFloor.entries()].sort(([a], [b]) => a - b).map(([rtt, p]) => [String(rtt), round(p.p50Ms)])
+        [...measurements.sqlFloor.entries()]
+          .sort(([a], [b]) => a - b)
+          .map(([rtt, p]) => [String(rtt), round(p.p50Ms)])
       ),
     },
   }

@@ -31,7 +31,8 @@ export class Traffic {
   // Each pool member once, as a NEW request: how the RETURNING pool comes to exist.
   poolCreation(label: string): { source: RequestSource; amount: number } {
     let next = 0
-    const source = () => this.#request(label, this.#pool[next++ % this.#pool.length] ?? '', undefined)
+    const source = () =>
+      this.#request(label, this.#pool[next++ % this.#pool.length] ?? '', undefined)
     return { source, amount: this.#pool.length }
   }
 
@@ -42,7 +43,8 @@ export class Traffic {
         return this.#request(label, `new-${n}@bench.example`, `Bench Affiliate ${n}`)
       }
     }
-    return () => this.#request(label, this.#pool[this.#returning++ % this.#pool.length] ?? '', undefined)
+    return () =>
+      this.#request(label, this.#pool[this.#returning++ % this.#pool.length] ?? '', undefined)
   }
 
   #request(label: string, email: string, name: string | undefined): OutgoingRequest {

@@ -53,11 +53,16 @@ export async function startBundledWorker(options: BundledWorkerOptions): Promise
           scriptPath: options.scriptPath,
           // Module names are paths relative to this root; the bundle lives outside the project.
           modulesRoot: dirname(options.scriptPath),
-          ...(config.compatibility_date === undefined ? {} : { compatibilityDate: config.compatibility_date }),
+          ...(config.compatibility_date === undefined
+            ? {}
+            : { compatibilityDate: config.compatibility_date }),
           compatibilityFlags: config.compatibility_flags,
           bindings: { ...config.vars, ...options.bindings },
           ratelimits: Object.fromEntries(
-            config.ratelimits.map((r) => [r.name, { namespace_id: r.namespace_id, simple: r.simple }])
+            config.ratelimits.map((r) => [
+              r.name,
+              { namespace_id: r.namespace_id, simple: r.simple },
+            ])
           ),
           ...(assets?.directory === undefined
             ? {}

@@ -1,44 +1,111 @@
 import { sql } from 'drizzle-orm'
 import type { Db } from '../db'
-import type { PartnershipStatus, ProgramStatus } from '../schema'
+import type { PartnershipStatus } from '../schema'
+import { type Outcome, onlyRow, present } from './outcome'
 
-export interface EmbedDataRow extends Record<string, unknown> {
-  current_token_id: string
-  affiliate_id: string
-  tracking_id: string
-  status: PartnershipStatus
+export type EmbedDataRefusal = 'TOKEN_REVOKED' | 'PROGRAM_NOT_ACTIVE' | 'PARTNERSHIP_INACTIVE'
+
+export interface EmbedDataFields {
+  affiliateId: string
+  trackingId: string
+  status: 'APPROVED' | 'PENDING'
+  userName: string | null
+  userEmail: string
+  userImage: string | null
+  programId: string
+  programName: string
+  websiteUrl: string
+  referralParam: string
+  logoUrl: string | null
+  primaryColor: string | null
+  backgroundColor: string | null
+  allowedEmbedOrigins: string[]
+  groupId: string
+  groupName: string
+}
+
+interface EmbedDataRow extends Record<string, unknown> {
+  error: EmbedDataRefusal | null
+  affiliate_id: string | null
+  tracking_id: string | null
+  status: PartnershipStatus | null
   user_name: string | null
-  user_email: string
+  user_email: string | null
   user_image: string | null
-  program_id: string
-  program_name: string
-  program_status: ProgramStatus
-  website_url: string
-  referral_param: string
+  program_id: string | null
+  program_name: string | null
+  website_url: string | null
+  referral_param: string | null
   logo_url: string | null
   primary_color: string | null
   background_color: string | null
-  allowed_embed_origins: string[]
-  group_id: string
-  group_name: string
+  allowed_embed_origins: string[] | null
+  group_id: string | null
+  group_name: string | null
 }
 
-// Everything the dashboard shows, found from the token's affiliate and program, in one query.
-// The row's current token id tells whether the presented token is still the live one.
-export async function findEmbedData(db: Db, affiliateId: string, programId: string) {
+export interface EmbedDataKey {
+  affiliateId: string
+  programId: string
+  // The presented token's `jti`: it opens the dashboard only while it is the affiliate's live one.
+  tokenId: string
+}
+
+// Everything the dashboard shows, found from the token's affiliate and program, in one query,
+// with the verdict first: the token must still be the affiliate's live one, and the program and
+// the partnership must still allow it (status is gated here, not only in the UI). The name and
+// image are the affiliate's own, never another team's. A read, so it is safe to send again.
+export async function findEmbedData(
+  db: Db,
+  key: EmbedDataKey
+): Promise<Outcome<EmbedDataRefusal, EmbedDataFields>> {
   const result = await db.execute<EmbedDataRow>(sql`
-    SELECT t.token_id AS current_token_id,
+    SELECT
+      CASE
+        WHEN t.token_id::text IS DISTINCT FROM ${key.tokenId}::text THEN 'TOKEN_REVOKED'
+        -- Revoked for good: the program was deactivated, or the minting key disabled, since.
+        WHEN t.program_epoch <> p.token_epoch THEN 'TOKEN_REVOKED'
+        WHEN k.id IS NOT NULL AND (t.api_key_epoch <> k.token_epoch OR k.disabled
+          OR k.expires_at <= now()) THEN 'TOKEN_REVOKED'
+        WHEN p.status <> 'active' THEN 'PROGRAM_NOT_ACTIVE'
+        WHEN a.status NOT IN ('APPROVED', 'PENDING') THEN 'PARTNERSHIP_INACTIVE'
+      END AS error,
       a.id AS affiliate_id, a.tracking_id, a.status,
-      u.name AS user_name, u.email AS user_email, u.image AS user_image,
-      p.id AS program_id, p.name AS program_name, p.status AS program_status,
+      a.name AS user_name, u.email AS user_email, a.image AS user_image,
+      p.id AS program_id, p.name AS program_name,
       p.website_url, p.referral_param, p.logo_url, p.primary_color, p.background_color,
       p.allowed_embed_origins, g.id AS group_id, g.name AS group_name
-    FROM embed_tokens t
-    JOIN affiliates a ON a.id = t.affiliate_id
-    JOIN users u ON u.id = a.user_id
-    JOIN programs p ON p.id = a.program_id
-    JOIN groups g ON g.id = a.group_id
-    WHERE t.affiliate_id = ${affiliateId}::text AND t.program_id = ${programId}::text
+    FROM (SELECT 1) AS one
+    LEFT JOIN embed_tokens t
+      ON t.affiliate_id = ${key.affiliateId}::text AND t.program_id = ${key.programId}::text
+    LEFT JOIN affiliates a ON a.id = t.affiliate_id
+    LEFT JOIN users u ON u.id = a.user_id
+    LEFT JOIN programs p ON p.id = a.program_id
+    LEFT JOIN groups g ON g.id = a.group_id
+    LEFT JOIN api_keys k ON k.id = t.api_key_id
   `)
-  return result.rows[0]
+  const row = onlyRow(result.rows, 'embed data statement')
+  if (row.error !== null) return { refused: row.error }
+  const status = row.status
+  if (status !== 'APPROVED' && status !== 'PENDING')
+    throw new Error(`embed data for status ${status}`)
+  return {
+    refused: null,
+    affiliateId: present(row.affiliate_id, 'affiliate_id'),
+    trackingId: present(row.tracking_id, 'tracking_id'),
+    status,
+    userName: row.user_name,
+    userEmail: present(row.user_email, 'user_email'),
+    userImage: row.user_image,
+    programId: present(row.program_id, 'program_id'),
+    programName: present(row.program_name, 'program_name'),
+    websiteUrl: present(row.website_url, 'website_url'),
+    referralParam: present(row.referral_param, 'referral_param'),
+    logoUrl: row.logo_url,
+    primaryColor: row.primary_color,
+    backgroundColor: row.background_color,
+    allowedEmbedOrigins: present(row.allowed_embed_origins, 'allowed_embed_origins'),
+    groupId: present(row.group_id, 'group_id'),
+    groupName: present(row.group_name, 'group_name'),
+  }
 }

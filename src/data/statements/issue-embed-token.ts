@@ -2,12 +2,14 @@ import { sql } from 'drizzle-orm'
 import type { Db } from '../db'
 import type { PartnershipStatus } from '../schema'
 import type { AuthError } from './api-key-auth'
+import { type Outcome, onlyRow, present } from './outcome'
 
 export const TRACKING_ID_CONSTRAINT = 'affiliates_program_tracking_id_unique'
-export const WRITE_AFFILIATES = 'write:affiliates'
 
-export interface IssueEmbedTokenParams {
+// The arguments of issue_embed_token_v2, by name. Optional request fields are null when not given.
+export interface IssueEmbedTokenArgs {
   keyDigest: string
+  permission: string
   programId: string
   groupId: string | null
   email: string
@@ -32,7 +34,21 @@ export type IssueRefusal =
   | 'NOT_INVITED'
   | 'PARTNERSHIP_INACTIVE'
 
-export interface IssueEmbedTokenRow extends Record<string, unknown> {
+export type EmbedTokenIssued = Outcome<
+  IssueRefusal,
+  {
+    keyId: string
+    teamId: string
+    affiliateId: string
+    trackingId: string
+    status: 'APPROVED' | 'PENDING'
+    websiteUrl: string
+    referralParam: string
+    tokenId: string
+  }
+>
+
+interface IssueEmbedTokenRow extends Record<string, unknown> {
   error: IssueRefusal | null
   key_id: string | null
   team_id: string | null
@@ -46,24 +62,50 @@ export interface IssueEmbedTokenRow extends Record<string, unknown> {
 }
 
 // The whole request as ONE statement, so it costs one round trip and commits or rolls back as a
-// unit: a call of issue_embed_token_v1 (migrations/0001_statement_functions.sql), where the
+// unit: a call of issue_embed_token_v2 (migrations/0003_statement_functions_v2.sql), where the
 // checks, their order, the upserts and their behaviour under races are written down. It is a
 // function so that PostgreSQL parses and analyses it once per connection rather than on every
 // request.
-export async function runIssueEmbedToken(db: Db, p: IssueEmbedTokenParams) {
+export async function runIssueEmbedToken(
+  db: Db,
+  a: IssueEmbedTokenArgs
+): Promise<EmbedTokenIssued> {
   const result = await db.execute<IssueEmbedTokenRow>(sql`
     SELECT error, key_id, team_id, affiliate_id, tracking_id, status, created, website_url,
       referral_param, token_id
-    FROM issue_embed_token_v1(
-      ${p.keyDigest}::text, ${WRITE_AFFILIATES}::text, ${p.programId}::text, ${p.groupId}::text,
-      ${p.email}::text, ${p.name}::text, ${p.image}::text, ${p.externalUserId}::text,
-      ${p.metadata === null ? null : JSON.stringify(p.metadata)}::jsonb,
-      ${JSON.stringify(p.trackingIdCandidates)}::jsonb,
-      ${p.newUserId}::text, ${p.newAffiliateId}::text, ${p.tokenId}::uuid,
-      ${p.issuedAt.toISOString()}::timestamptz, ${p.expiresAt.toISOString()}::timestamptz
+    FROM issue_embed_token_v2(
+      p_key_digest => ${a.keyDigest}::text,
+      p_permission => ${a.permission}::text,
+      p_program_id => ${a.programId}::text,
+      p_group_id => ${a.groupId}::text,
+      p_email => ${a.email}::text,
+      p_name => ${a.name}::text,
+      p_image => ${a.image}::text,
+      p_external_user_id => ${a.externalUserId}::text,
+      p_metadata => ${a.metadata === null ? null : JSON.stringify(a.metadata)}::jsonb,
+      p_tracking_id_candidates => ${JSON.stringify(a.trackingIdCandidates)}::jsonb,
+      p_new_user_id => ${a.newUserId}::text,
+      p_new_affiliate_id => ${a.newAffiliateId}::text,
+      p_token_id => ${a.tokenId}::uuid,
+      p_issued_at => ${a.issuedAt.toISOString()}::timestamptz,
+      p_expires_at => ${a.expiresAt.toISOString()}::timestamptz
     )
   `)
-  const row = result.rows[0]
-  if (row === undefined) throw new Error('issue statement returned no row')
-  return row
+  const row = onlyRow(result.rows, 'issue_embed_token_v2')
+  if (row.error !== null) return { refused: row.error }
+  const status = row.status
+  if (status !== 'APPROVED' && status !== 'PENDING') {
+    throw new Error(`issue_embed_token_v2 issued a token for status ${status}`)
+  }
+  return {
+    refused: null,
+    keyId: present(row.key_id, 'key_id'),
+    teamId: present(row.team_id, 'team_id'),
+    affiliateId: present(row.affiliate_id, 'affiliate_id'),
+    trackingId: present(row.tracking_id, 'tracking_id'),
+    status,
+    websiteUrl: present(row.website_url, 'website_url'),
+    referralParam: present(row.referral_param, 'referral_param'),
+    tokenId: present(row.token_id, 'token_id'),
+  }
 }

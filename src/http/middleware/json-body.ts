@@ -1,7 +1,45 @@
+import { type Hook, zValidator } from '@hono/zod-validator'
 import { createMiddleware } from 'hono/factory'
+import type { infer as Infer, ZodMiniType } from 'zod/mini'
 import { ApiError } from '../../errors'
-import type { AppEnv } from '../context'
-import { refuseAfterAuthentication } from './api-key'
+import type { Provides } from '../context'
+import type { ApiKeyVariables } from './api-key'
+import type { DatabaseVariables } from './database'
+import { refuse } from './refuse'
+
+// `field` repeats `path`, under the name Affonso's SDK and CLI print.
+export interface ValidationDetail {
+  path: string
+  field: string
+  message: string
+}
+
+const detail = (path: string, message: string): ValidationDetail => ({ path, field: path, message })
+
+interface BodyOptions {
+  maxBytes: number
+  // What only the body exactly as parsed can show, before the schema copies it (see
+  // domain/storable-json.ts); reported together with the schema's findings.
+  alsoCheck?: (parsed: unknown) => { path: string; message: string }[]
+}
+
+interface Issue {
+  code: string
+  path: PropertyKey[]
+  message: string
+  keys?: string[]
+}
+
+const dotted = (path: PropertyKey[]) => path.map(String).join('.')
+
+// One detail per bad field, named by its dotted path; an unknown field is named itself.
+export function validationDetails(issues: readonly Issue[]): ValidationDetail[] {
+  return issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys' && issue.keys !== undefined
+      ? issue.keys.map((key) => detail(dotted([...issue.path, key]), 'is not a known field'))
+      : [detail(dotted(issue.path) || '(body)', issue.message)]
+  )
+}
 
 // The same media types Hono's JSON validator reads, so what passes here is what it parses.
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/
@@ -29,36 +67,73 @@ async function readLimited(body: ReadableStream<Uint8Array>, maxBytes: number) {
   return bytes
 }
 
-// 415, 413 and 400 INVALID_JSON, in that order, with the parsed body left for the validator.
-// The body is read as a stream and abandoned past the limit, so a huge body costs nothing.
-export const jsonBody = (maxBytes: number) =>
-  createMiddleware<AppEnv>(async (c, next) => {
-    const mediaType = (c.req.header('Content-Type') ?? '').split(';')[0]?.trim().toLowerCase()
-    if (mediaType === undefined || !JSON_MEDIA_TYPE.test(mediaType)) {
-      return refuseAfterAuthentication(c, new ApiError('UNSUPPORTED_MEDIA_TYPE'))
-    }
+class SchemaRefusal extends Error {
+  constructor(readonly details: ValidationDetail[]) {
+    super('body does not match the schema')
+  }
+}
+
+type BodyEnv<T extends ZodMiniType> = Provides<
+  DatabaseVariables & ApiKeyVariables & { body: Infer<T> }
+>
+
+// The body in the contract's order: 415 (media type), 413 (size, read as a stream and abandoned
+// past the limit, so a huge body costs nothing), 400 INVALID_JSON, then VALIDATION_ERROR with
+// every bad field (storable input and the schema, through @hono/zod-validator). Each refusal
+// goes through refuse(): authentication is judged first. Provides `body`, typed by the schema.
+export function jsonBody<T extends ZodMiniType>(schema: T, { maxBytes, alsoCheck }: BodyOptions) {
+  // The schema's verdict: the validated body on success; on failure the details, merged below
+  // with what alsoCheck found.
+  const hook: Hook<Infer<T>, BodyEnv<T>, string, 'json', object, T> = (result, c) => {
+    if (!result.success) throw new SchemaRefusal(validationDetails(result.error.issues))
+    c.set('body', result.data)
+  }
+  const validate = zValidator<T, 'json', BodyEnv<T>, string, typeof hook>('json', schema, hook)
+
+  return createMiddleware<BodyEnv<T>>(async (c, next) => {
+    const mediaType = (c.req.header('Content-Type') ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
+    if (!JSON_MEDIA_TYPE.test(mediaType))
+      return refuse(c.var, new ApiError('UNSUPPORTED_MEDIA_TYPE'))
     const declared = Number(c.req.header('Content-Length'))
-    const raw = c.req.raw.body
-    const bytes =
-      Number.isFinite(declared) && declared > maxBytes
-        ? undefined
-        : raw === null
-          ? new Uint8Array(0)
-          : await readLimited(raw, maxBytes)
-    if (bytes === undefined) return refuseAfterAuthentication(c, new ApiError('PAYLOAD_TOO_LARGE'))
-    let text: string
+    const stream = c.req.raw.body
+    let bytes: Uint8Array | undefined
+    try {
+      bytes =
+        Number.isFinite(declared) && declared > maxBytes
+          ? undefined
+          : stream === null
+            ? new Uint8Array(0)
+            : await readLimited(stream, maxBytes)
+    } catch (cause) {
+      // The client went away (or broke the stream) before the body ended: its failure, not ours.
+      return refuse(
+        c.var,
+        new ApiError('INVALID_JSON', {
+          message: 'The request body ended before it was complete.',
+          cause,
+        })
+      )
+    }
+    if (bytes === undefined) return refuse(c.var, new ApiError('PAYLOAD_TOO_LARGE'))
     let parsed: unknown
     try {
-      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
-      parsed = JSON.parse(text)
+      parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes))
     } catch {
-      return refuseAfterAuthentication(c, new ApiError('INVALID_JSON'))
+      return refuse(c.var, new ApiError('INVALID_JSON'))
     }
-    // Hono's validator reads the body through this cache: the text, so that it parses exactly
-    // what was sent (re-serialising the parsed value would turn an overflowed number into
-    // null), and the parsed value for checks that must see the body before any copy.
-    // (Hono types the cache entries as values, but stores and reads promises.)
-    ;(c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text)
-    c.req.bodyCache.json = Promise.resolve(parsed)
+    // The stream is spent: Hono's validator reads the same bytes from a request that carries
+    // them, so it parses exactly what was sent.
+    c.req.raw = new Request(c.req.raw, { body: bytes })
+    let schemaDetails: ValidationDetail[] = []
+    try {
+      await validate(c, async () => {})
+    } catch (error) {
+      if (!(error instanceof SchemaRefusal)) throw error
+      schemaDetails = error.details
+    }
+    const found = alsoCheck?.(parsed) ?? []
+    const details = [...schemaDetails, ...found.map((d) => detail(d.path, d.message))]
+    if (details.length > 0) return refuse(c.var, new ApiError('VALIDATION_ERROR', { details }))
     await next()
   })
+}

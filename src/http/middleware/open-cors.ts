@@ -16,6 +16,9 @@ export const openCors = createMiddleware<AppEnv>(async (c, next) => {
   }
   await next()
   c.res.headers.set('Access-Control-Allow-Origin', '*')
-  c.res.headers.set('Access-Control-Expose-Headers', 'X-Request-Id, Retry-After')
+  c.res.headers.set(
+    'Access-Control-Expose-Headers',
+    'X-Request-Id, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset'
+  )
   return undefined
 })

@@ -1,21 +1,31 @@
-import type { Context } from 'hono'
 import { createMiddleware } from 'hono/factory'
+import { rateLimitHeaders, WindowCounts } from '../../domain/rate-window'
 import { ApiError } from '../../errors'
-import type { AppEnv } from '../context'
-import { refuseAfterAuthentication } from './api-key'
+import { describeError, log } from '../../log'
+import type { Provides } from '../context'
+import type { ApiKeyVariables } from './api-key'
+import type { DatabaseVariables } from './database'
+import type { EmbedTokenVariables } from './embed-token'
+import { refuse } from './refuse'
 
-// Both limits are Workers Rate Limiting bindings (wrangler.toml): 600 requests a minute per API
-// key on the token route, 60 a minute per embed token on GET /v1/embed/data. Their counters are
-// kept per Cloudflare location and are eventually consistent: they stop abuse, they do not meter
-// exactly. The binding does not say when its window ends, so `Retry-After` is the whole period,
-// the longest a refused caller can have to wait.
-export const RATE_LIMIT_PERIOD_SECONDS = 60
+// Both limits are Workers Rate Limiting bindings (wrangler.toml, where the same numbers are
+// configured; test/node/rate-limits.test.ts keeps the two equal): 600 requests a minute per API
+// key on the token route, 60 a minute per embed token on the routes that read with it. Their
+// counters are kept per Cloudflare location and are eventually consistent: they stop abuse, they
+// do not meter exactly. Every answer of a limited route carries X-RateLimit-Limit, -Remaining
+// and -Reset (see domain/rate-window.ts for what each can honestly mean); a 429 also carries
+// `Retry-After` with the whole period, the longest a refused caller can have to wait.
+export const API_KEY_LIMIT = { limit: 600, periodSeconds: 60 }
+export const EMBED_TOKEN_LIMIT = { limit: 60, periodSeconds: 60 }
 
-export function rateLimitExceeded(message?: string): ApiError {
-  const retryAfter = RATE_LIMIT_PERIOD_SECONDS
+const apiKeyCounts = new WindowCounts(API_KEY_LIMIT)
+const embedTokenCounts = new WindowCounts(EMBED_TOKEN_LIMIT)
+
+export function rateLimitExceeded(headers: Record<string, string>, message?: string): ApiError {
+  const retryAfter = API_KEY_LIMIT.periodSeconds
   return new ApiError('RATE_LIMIT_EXCEEDED', {
     ...(message === undefined ? {} : { message }),
-    headers: { 'Retry-After': String(retryAfter) },
+    headers: { ...headers, 'Retry-After': String(retryAfter) },
     extra: { retryAfter },
   })
 }
@@ -23,42 +33,52 @@ export function rateLimitExceeded(message?: string): ApiError {
 // A limiter that fails (binding missing or erroring) lets the request through and logs: an
 // outage of the limiter should not become an outage of the API, and every request is still
 // authenticated by the database.
-async function allowed(c: Context<AppEnv>, limiter: RateLimit | undefined, key: string): Promise<boolean> {
+export async function limiterAllows(
+  requestId: string,
+  limiter: RateLimit | undefined,
+  key: string
+): Promise<boolean> {
   try {
     if (limiter === undefined) throw new Error('rate limiting binding is missing')
     return (await limiter.limit({ key })).success
   } catch (error) {
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        requestId: c.get('requestId'),
-        msg: 'rate limiter failed; request let through',
-        error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
-      })
-    )
+    log('error', 'rate limiter failed; request let through', {
+      requestId,
+      error: describeError(error),
+    })
     return true
   }
 }
 
 // Runs after requireApiKey and before the body is read. Keyed by the key's digest, known without
 // the database, so the happy path still costs one round trip; an unknown key only fills its own
-// bucket. When the limiter refuses, the key is confirmed first (one key-only query), so a bad,
-// disabled or expired key still answers 401 and a key without the permission 403: the contract
-// judges authentication before the rate limit.
-export const apiKeyRateLimit = createMiddleware<AppEnv>(async (c, next) => {
-  const credential = c.get('apiKey')
-  if (credential === undefined) throw new Error('requireApiKey did not run')
-  if (!(await allowed(c, c.env.API_KEY_RATE_LIMITER, `api-key:${credential.digest}`))) {
-    await refuseAfterAuthentication(c, rateLimitExceeded())
+// bucket. A refusal goes through refuse(): a bad, disabled or expired key still answers 401 and
+// a key without the permission 403.
+export const apiKeyRateLimit = createMiddleware<Provides<DatabaseVariables & ApiKeyVariables>>(
+  async (c, next) => {
+    const key = `api-key:${c.var.apiKey.digest}`
+    const ok = await limiterAllows(c.var.requestId, c.env.API_KEY_RATE_LIMITER, key)
+    const headers = rateLimitHeaders(apiKeyCounts.record(key, ok))
+    if (!ok) return refuse(c.var, rateLimitExceeded(headers))
+    await next()
+    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value)
   }
-  await next()
-})
+)
 
-// For GET /v1/embed/data, once the token's signature and expiry are verified (no database
+// For the embed token's routes, once the token's signature and expiry are verified (no database
 // needed) and before its revocation is looked up: keyed by the token's `jti`, so a forged token
 // never reaches, or fills, anybody's bucket.
-export async function limitEmbedToken(c: Context<AppEnv>, tokenId: string): Promise<void> {
-  if (!(await allowed(c, c.env.EMBED_TOKEN_RATE_LIMITER, `embed-token:${tokenId}`))) {
-    throw rateLimitExceeded('Too many requests with this token. Retry after the time given.')
+export const embedTokenRateLimit = createMiddleware<Provides<EmbedTokenVariables>>(
+  async (c, next) => {
+    const key = `embed-token:${c.var.claims.tokenId}`
+    const ok = await limiterAllows(c.var.requestId, c.env.EMBED_TOKEN_RATE_LIMITER, key)
+    const headers = rateLimitHeaders(embedTokenCounts.record(key, ok))
+    if (!ok)
+      throw rateLimitExceeded(
+        headers,
+        'Too many requests with this token. Retry after the time given.'
+      )
+    await next()
+    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value)
   }
-}
+)

@@ -1,7 +1,12 @@
 import * as z from 'zod/mini'
 import { errorStatus, type ErrorCode } from '../../errors'
-import { embedTokenRequest } from '../schemas/embed-token'
-import { embedDataResponse, embedTokenResponse, errorResponse, healthResponse } from '../schemas/responses'
+import { embedTokenRequest } from '../../domain/embed-token-request'
+import {
+  embedDataResponse,
+  embedTokenResponse,
+  errorResponse,
+  healthResponse,
+} from '../schemas/responses'
 import { tokenExamples } from './examples'
 
 // The OpenAPI 3.1 document, generated from the same zod schemas that validate requests, so the
@@ -11,13 +16,20 @@ import { tokenExamples } from './examples'
 // with the code.
 
 const schema = (s: z.ZodMiniType) => {
-  const { $schema: _, ...json } = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>
+  const { $schema: _, ...json } = z.toJSONSchema(s, {
+    io: 'input',
+    unrepresentable: 'any',
+  }) as Record<string, unknown>
   return json
 }
 
-function errorResponses(codes: ErrorCode[], examples: Record<string, Record<string, unknown>> = {}) {
+function errorResponses(
+  codes: ErrorCode[],
+  examples: Record<string, Record<string, unknown>> = {}
+) {
   const byStatus = new Map<number, ErrorCode[]>()
-  for (const code of codes) byStatus.set(errorStatus[code], [...(byStatus.get(errorStatus[code]) ?? []), code])
+  for (const code of codes)
+    byStatus.set(errorStatus[code], [...(byStatus.get(errorStatus[code]) ?? []), code])
   return Object.fromEntries(
     [...byStatus].map(([status, statusCodes]) => {
       const named = Object.entries(examples).filter(([, e]) => e.status === status)
@@ -28,7 +40,9 @@ function errorResponses(codes: ErrorCode[], examples: Record<string, Record<stri
           content: {
             'application/json': {
               schema: schema(errorResponse(statusCodes)),
-              ...(named.length > 0 ? { examples: Object.fromEntries(named.map(([n, e]) => [n, { value: e.body }])) } : {}),
+              ...(named.length > 0
+                ? { examples: Object.fromEntries(named.map(([n, e]) => [n, { value: e.body }])) }
+                : {}),
             },
           },
         },
@@ -36,6 +50,92 @@ function errorResponses(codes: ErrorCode[], examples: Record<string, Record<stri
     })
   )
 }
+
+// What every answer of a rate-limited route carries once the limiter has counted it.
+const rateLimitHeaders = {
+  'X-RateLimit-Limit': { $ref: '#/components/headers/RateLimitLimit' },
+  'X-RateLimit-Remaining': { $ref: '#/components/headers/RateLimitRemaining' },
+  'X-RateLimit-Reset': { $ref: '#/components/headers/RateLimitReset' },
+}
+
+function withHeaders<R extends Record<string, object>>(
+  responses: R,
+  headers: Record<string, unknown>
+): R {
+  return Object.fromEntries(
+    Object.entries(responses).map(([status, response]) => [
+      status,
+      {
+        ...response,
+        headers: {
+          ...headers,
+          ...(status === '429'
+            ? { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } }
+            : {}),
+        },
+      },
+    ])
+  ) as R
+}
+
+const noStore = { 'Cache-Control': { $ref: '#/components/headers/NoStore' } }
+
+// The page refuses what the data route refuses, each as an HTML screen with the API's status.
+function pageResponses() {
+  const byStatus = new Map<number, ErrorCode[]>()
+  for (const code of dataErrors)
+    byStatus.set(errorStatus[code], [...(byStatus.get(errorStatus[code]) ?? []), code])
+  const html = { 'text/html': { schema: { type: 'string' } } }
+  return {
+    '200': { description: 'The dashboard', content: html },
+    ...Object.fromEntries(
+      [...byStatus].map(([status, codes]) => [
+        String(status),
+        { description: `${codes.join(', ')}: a screen saying so`, content: html },
+      ])
+    ),
+  }
+}
+
+function embedPage(operationId: string, summary: string, extraParameters: object[] = []) {
+  return {
+    get: {
+      operationId,
+      summary,
+      description:
+        'Renders the dashboard for the token. Framing is allowed only from the program’s embed origins (CSP frame-ancestors). A refused token answers an HTML screen with the API’s status and posts `{ type: "embed:token-expired" }` to the parent; a rendered page posts `{ type: "embed:ready", height }`. Unknown query parameters are ignored.',
+      parameters: [
+        { name: 'token', in: 'query', required: true, schema: { type: 'string' } },
+        {
+          name: 'theme',
+          in: 'query',
+          required: false,
+          schema: { type: 'string', enum: ['light', 'dark', 'system'] },
+        },
+        ...extraParameters,
+      ],
+      responses: withHeaders(pageResponses(), rateLimitHeaders),
+    },
+  }
+}
+
+// Affonso's iframe parameters: accepted, and (today) without effect.
+const affonsoParameters = [
+  'bg',
+  'lang',
+  'showHeader',
+  'showRewards',
+  'showReports',
+  'showResources',
+  'enableQRCode',
+  'padding',
+].map((name) => ({
+  name,
+  in: 'query',
+  required: false,
+  schema: { type: 'string' },
+  description: 'Accepted for Affonso’s iframe snippet; it changes nothing on this page yet.',
+}))
 
 const tokenErrors: ErrorCode[] = [
   'MISSING_API_KEY',
@@ -73,7 +173,10 @@ const dataErrors: ErrorCode[] = [
 
 export function buildOpenApiDocument() {
   const requestExamples = Object.fromEntries(
-    Object.entries(tokenExamples).map(([name, e]) => [name, { summary: e.summary, value: e.request }])
+    Object.entries(tokenExamples).map(([name, e]) => [
+      name,
+      { summary: e.summary, value: e.request },
+    ])
   )
   const errorExamples = Object.fromEntries(
     Object.entries(tokenExamples)
@@ -96,13 +199,44 @@ export function buildOpenApiDocument() {
     components: {
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'sk_live_… or sk_dev_… API key' },
-        embedToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A token from POST /v1/embed/token' },
+        embedToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'A token from POST /v1/embed/token',
+        },
+      },
+      headers: {
+        RateLimitLimit: {
+          description: 'Requests allowed per window of 60 seconds.',
+          schema: { type: 'integer' },
+        },
+        RateLimitRemaining: {
+          description:
+            'At most this many requests are left in the current window (0 on a 429). An upper bound: the limiter is counted per Cloudflare location and the worker sees only its own share.',
+          schema: { type: 'integer' },
+        },
+        RateLimitReset: {
+          description:
+            'Unix time (seconds) at which the current window ends: a refused caller can retry then.',
+          schema: { type: 'integer' },
+        },
+        RetryAfter: {
+          description: 'Seconds to wait at most: the whole window.',
+          schema: { type: 'integer' },
+        },
+        NoStore: {
+          description: '`no-store`: the answer carries a token or personal data.',
+          schema: { type: 'string' },
+        },
       },
       schemas: {
         ErrorCode: {
           type: 'string',
           enum: Object.keys(errorStatus),
-          description: Object.entries(errorStatus).map(([code, status]) => `${code}: ${status}`).join('; '),
+          description: Object.entries(errorStatus)
+            .map(([code, status]) => `${code}: ${status}`)
+            .join('; '),
         },
       },
     },
@@ -116,66 +250,80 @@ export function buildOpenApiDocument() {
           security: [{ apiKey: [] }],
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: schema(embedTokenRequest), examples: requestExamples } },
-          },
-          responses: {
-            '201': {
-              description: 'A token was issued; earlier tokens of the affiliate stop working.',
-              content: { 'application/json': { schema: schema(embedTokenResponse), examples: successExamples } },
+            description:
+              '`null` for an optional field means "not given". A schema failure answers 400 VALIDATION_ERROR with one detail per bad field: `{ path, field, message }` (`field` repeats `path`).',
+            content: {
+              'application/json': { schema: schema(embedTokenRequest), examples: requestExamples },
             },
-            ...errorResponses(tokenErrors, errorExamples),
           },
+          responses: withHeaders(
+            {
+              '201': {
+                description: 'A token was issued; earlier tokens of the affiliate stop working.',
+                content: {
+                  'application/json': {
+                    schema: schema(embedTokenResponse),
+                    examples: successExamples,
+                  },
+                },
+              },
+              ...errorResponses(tokenErrors, errorExamples),
+            },
+            { ...rateLimitHeaders, ...noStore }
+          ),
         },
       },
       '/v1/embed/data': {
         options: {
           operationId: 'embedDataPreflight',
           summary: 'CORS preflight: any origin may read the data with a token',
-          responses: { '204': { description: 'Access-Control-Allow-Origin: *, methods GET, HEAD, OPTIONS, headers Authorization, X-Request-Id' } },
+          responses: {
+            '204': {
+              description:
+                'Access-Control-Allow-Origin: *, methods GET, HEAD, OPTIONS, headers Authorization, X-Request-Id',
+            },
+          },
         },
         get: {
           operationId: 'getEmbedData',
           summary: 'What the embedded dashboard shows',
           security: [{ embedToken: [] }, {}],
           parameters: [
-            { name: 'token', in: 'query', required: false, schema: { type: 'string' }, description: 'The token, when no Authorization header is sent' },
+            {
+              name: 'token',
+              in: 'query',
+              required: false,
+              schema: { type: 'string' },
+              description: 'The token, when no Authorization header is sent',
+            },
           ],
-          responses: {
-            '200': { description: 'The dashboard data', content: { 'application/json': { schema: schema(embedDataResponse) } } },
-            ...errorResponses(dataErrors),
-          },
-        },
-      },
-      '/embed': {
-        get: {
-          operationId: 'embedPage',
-          summary: 'The embedded dashboard page (HTML, for an iframe)',
-          description:
-            'Renders the dashboard for the token. Framing is allowed only from the program’s embed origins (CSP frame-ancestors). A refused token answers an HTML screen with the API’s status and posts `{ type: "embed:token-expired" }` to the parent; a rendered page posts `{ type: "embed:ready", height }`.',
-          parameters: [
-            { name: 'token', in: 'query', required: true, schema: { type: 'string' } },
-            { name: 'theme', in: 'query', required: false, schema: { type: 'string', enum: ['light', 'dark', 'system'] } },
-          ],
-          responses: Object.fromEntries(
-            [
-              ['200', 'The dashboard'],
-              ['401', 'INVALID_TOKEN, TOKEN_EXPIRED, TOKEN_REVOKED: the expiry screen'],
-              ['403', 'PARTNERSHIP_INACTIVE'],
-              ['405', 'METHOD_NOT_ALLOWED'],
-              ['409', 'PROGRAM_NOT_ACTIVE'],
-              ['429', 'RATE_LIMIT_EXCEEDED'],
-              ['500', 'INTERNAL_ERROR'],
-              ['503', 'DATABASE_UNAVAILABLE'],
-            ].map(([status, description]) => [status, { description, content: { 'text/html': { schema: { type: 'string' } } } }])
+          responses: withHeaders(
+            {
+              '200': {
+                description: 'The dashboard data',
+                content: { 'application/json': { schema: schema(embedDataResponse) } },
+              },
+              ...errorResponses(dataErrors),
+            },
+            { ...rateLimitHeaders, ...noStore }
           ),
         },
       },
+      '/embed': embedPage('embedPage', 'The embedded dashboard page (HTML, for an iframe)'),
+      '/embed/referrals': embedPage(
+        'embedPageReferrals',
+        'The same page at the address of Affonso’s iframe snippet',
+        affonsoParameters
+      ),
       '/healthz': {
         get: {
           operationId: 'health',
           summary: 'Liveness',
           responses: {
-            '200': { description: 'The service accepts requests', content: { 'application/json': { schema: schema(healthResponse) } } },
+            '200': {
+              description: 'The service accepts requests',
+              content: { 'application/json': { schema: schema(healthResponse) } },
+            },
             ...errorResponses(['METHOD_NOT_ALLOWED']),
           },
         },
@@ -184,7 +332,12 @@ export function buildOpenApiDocument() {
         get: {
           operationId: 'openapi',
           summary: 'This document',
-          responses: { '200': { description: 'The OpenAPI document', content: { 'application/json': { schema: { type: 'object' } } } } },
+          responses: {
+            '200': {
+              description: 'The OpenAPI document',
+              content: { 'application/json': { schema: { type: 'object' } } },
+            },
+          },
         },
       },
     },

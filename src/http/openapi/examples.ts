@@ -9,7 +9,11 @@ export interface TokenExample {
   response: unknown
 }
 
-const refused = (code: ErrorCode, message: string, details?: { path: string; message: string }[]) => ({
+const refused = (
+  code: ErrorCode,
+  message: string,
+  details?: { path: string; message: string }[]
+) => ({
   success: false,
   error: { code, message, ...(details ? { details } : {}) },
 })
@@ -19,7 +23,11 @@ export const tokenExamples: Record<string, TokenExample> = {
     summary: 'A new affiliate of a public program',
     request: {
       programId: 'prog_example',
-      partner: { email: 'jose@example.com', name: 'José Müller', image: 'https://cdn.example.com/jose.png' },
+      partner: {
+        email: 'jose@example.com',
+        name: 'José Müller',
+        image: 'https://cdn.example.com/jose.png',
+      },
       externalUserId: 'user_42',
       metadata: { plan: 'pro' },
     },
@@ -27,7 +35,8 @@ export const tokenExamples: Record<string, TokenExample> = {
     response: {
       success: true,
       data: {
-        publicToken: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImsxIn0.eyJwaWQiOiJwcm9nX2V4YW1wbGUifQ.c2lnbmF0dXJl',
+        publicToken:
+          'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImsxIn0.eyJwaWQiOiJwcm9nX2V4YW1wbGUifQ.c2lnbmF0dXJl',
         expiresAt: '2026-01-15T10:30:00.000Z',
         link: 'https://acme.com/?via=jose-muller',
         partnershipStatus: 'APPROVED',
@@ -36,7 +45,11 @@ export const tokenExamples: Record<string, TokenExample> = {
   },
   invalidFields: {
     summary: 'Every bad field is named',
-    request: { programId: 'prog_example', partner: { email: 'not-an-email', image: 'ftp://x' }, color: 'red' },
+    request: {
+      programId: 'prog_example',
+      partner: { email: 'not-an-email', image: 'ftp://x' },
+      color: 'red',
+    },
     status: 400,
     response: refused('VALIDATION_ERROR', 'The request body is not valid.', [
       { path: 'partner.email', message: 'must be a valid email address' },
@@ -52,7 +65,11 @@ export const tokenExamples: Record<string, TokenExample> = {
   },
   unknownGroup: {
     summary: 'A group that is not the program’s',
-    request: { programId: 'prog_example', groupId: 'grp_unknown', partner: { email: 'jose@example.com' } },
+    request: {
+      programId: 'prog_example',
+      groupId: 'grp_unknown',
+      partner: { email: 'jose@example.com' },
+    },
     status: 404,
     response: refused('GROUP_NOT_FOUND', 'No group with this id exists in the program.'),
   },

@@ -1,27 +1,26 @@
 import { Hono } from 'hono/tiny'
-import { bearerToken } from '../../domain/api-keys'
-import { verifyEmbedToken } from '../../domain/embed-tokens'
-import { readEmbedData } from '../../domain/read-embed-data'
-import { signingKeysFromEnv } from '../../domain/signing-keys'
-import { ApiError } from '../../errors'
+import { readEmbedView } from '../../domain/read-embed-data'
 import type { AppEnv } from '../context'
-import { methodNotAllowed } from '../error-handler'
+import { methodNotAllowed } from '../errors'
 import { database } from '../middleware/database'
+import { requireEmbedToken } from '../middleware/embed-token'
 import { openCors } from '../middleware/open-cors'
-import { limitEmbedToken } from '../middleware/rate-limit'
+import { embedTokenRateLimit } from '../middleware/rate-limit'
 
+// The contract's order: the token (verified without the database), its rate limit, then one
+// statement that checks it is still live and reads everything the dashboard shows.
 export const embedData = new Hono<AppEnv>()
   // Any origin may call it, errors included; the preflight is answered before the 405 below.
   .use('/v1/embed/data', openCors)
-  .get('/v1/embed/data', database, async (c) => {
-    const token = bearerToken(c.req.header('Authorization')) || c.req.query('token')
-    if (token === undefined || token === '') throw new ApiError('INVALID_TOKEN')
-    const keys = signingKeysFromEnv(c.env.TOKEN_SIGNING_KEYS)
-    // Verified before any query: a forged or expired token never reaches the database.
-    const claims = await verifyEmbedToken(keys, c.env.TOKEN_ISSUER, token)
-    // 60 a minute per token, counted only for genuine tokens and before the database is asked.
-    await limitEmbedToken(c, claims.tokenId)
-    const data = await readEmbedData(c.get('db'), claims)
-    return c.json({ success: true as const, data })
-  })
+  .get(
+    '/v1/embed/data',
+    database,
+    requireEmbedToken('bearer-or-query'),
+    embedTokenRateLimit,
+    async (c) => {
+      const { data } = await readEmbedView(c.var.db, c.var.claims)
+      // Personal data: no cache may keep it.
+      return c.json({ success: true as const, data }, 200, { 'Cache-Control': 'no-store' })
+    }
+  )
   .all('/v1/embed/data', methodNotAllowed(['GET', 'HEAD', 'OPTIONS']))

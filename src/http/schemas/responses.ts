@@ -1,5 +1,5 @@
 import * as z from 'zod/mini'
-import { errorStatus, type ErrorCode } from '../../errors'
+import type { ErrorCode } from '../../errors'
 
 // Response shapes, for the OpenAPI document: the handlers build these bodies directly.
 
@@ -42,10 +42,10 @@ export function errorResponse(codes: readonly ErrorCode[]) {
     error: z.object({
       code: z.enum(codes as [ErrorCode, ...ErrorCode[]]),
       message: z.string(),
-      details: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
+      details: z.optional(
+        z.array(z.object({ path: z.string(), field: z.string(), message: z.string() }))
+      ),
       retryAfter: z.optional(z.int()),
     }),
   })
 }
-
-export const allErrorCodes = Object.keys(errorStatus) as ErrorCode[]

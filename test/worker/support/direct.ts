@@ -7,7 +7,8 @@ export interface DirectCall {
   path: string
   method?: string
   headers?: Record<string, string>
-  body?: string
+  // A stream reaches the handler as it is, errors included (a client gone mid-body).
+  body?: string | ReadableStream<Uint8Array>
 }
 
 // Runs one request through the worker's own fetch handler with some bindings replaced (a dead

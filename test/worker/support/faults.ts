@@ -5,7 +5,14 @@ import { env } from 'cloudflare:workers'
 // requests ids with its own prefix can break them while other test files, which share the
 // endpoint, run on undisturbed.
 
-export type FaultMode = 'none' | 'http500' | 'hang' | 'refuse' | 'fail-after-run' | 'drop-after-run' | 'hold-open'
+export type FaultMode =
+  | 'none'
+  | 'http500'
+  | 'hang'
+  | 'refuse'
+  | 'fail-after-run'
+  | 'drop-after-run'
+  | 'hold-open'
 
 export interface FaultSpec {
   mode: FaultMode
@@ -42,7 +49,8 @@ export class FaultTarget {
       method: 'POST',
       body: JSON.stringify({ ...fault, target: `embed:${this.prefix}` }),
     })
-    if (!response.ok) throw new Error(`setting a fault failed: ${response.status} ${await response.text()}`)
+    if (!response.ok)
+      throw new Error(`setting a fault failed: ${response.status} ${await response.text()}`)
   }
 
   clear(): Promise<void> {

@@ -14,7 +14,8 @@ import { newId } from '../../../src/domain/ids'
 import { referralLink } from '../../../src/domain/referral-link'
 import type { SigningKeyRing } from '../../../src/domain/signing-keys'
 import { baseTrackingId, trackingIdCandidates } from '../../../src/domain/tracking-id'
-import type { IssueEmbedTokenInput } from '../../../src/domain/issue-embed-token'
+import type { EmbedTokenRequest } from '../../../src/domain/embed-token-request'
+import { PERMISSIONS } from '../../../src/domain/permissions'
 import { ApiError } from '../../../src/errors'
 
 // The chain of POST /v1/embed/token as it is usually written: one Drizzle query per step, each
@@ -32,26 +33,27 @@ export interface BaselineIssued {
   partnershipStatus: 'APPROVED' | 'PENDING'
 }
 
-const WRITE_AFFILIATES = 'write:affiliates'
-
 export async function issueStepByStep(
   db: Db,
   keys: SigningKeyRing,
   issuer: string,
-  input: IssueEmbedTokenInput
+  keyDigest: string,
+  request: EmbedTokenRequest
 ): Promise<BaselineIssued> {
   // 1. The API key.
-  const [key] = await db.select().from(apiKeys).where(eq(apiKeys.digest, input.keyDigest)).limit(1)
+  const [key] = await db.select().from(apiKeys).where(eq(apiKeys.digest, keyDigest)).limit(1)
   if (key === undefined) throw new ApiError('INVALID_API_KEY')
   if (key.disabled) throw new ApiError('API_KEY_DISABLED')
-  if (key.expiresAt !== null && key.expiresAt.getTime() <= Date.now()) throw new ApiError('API_KEY_EXPIRED')
-  if (!key.permissions.includes(WRITE_AFFILIATES)) throw new ApiError('INSUFFICIENT_PERMISSIONS')
+  if (key.expiresAt !== null && key.expiresAt.getTime() <= Date.now())
+    throw new ApiError('API_KEY_EXPIRED')
+  if (!key.permissions.includes(PERMISSIONS.writeAffiliates))
+    throw new ApiError('INSUFFICIENT_PERMISSIONS')
 
   // 2. The program, within the key's team.
   const [program] = await db
     .select()
     .from(programs)
-    .where(and(eq(programs.id, input.programId), eq(programs.teamId, key.teamId)))
+    .where(and(eq(programs.id, request.programId), eq(programs.teamId, key.teamId)))
     .limit(1)
   if (program === undefined) throw new ApiError('PROGRAM_NOT_FOUND')
   if (program.status !== 'active') throw new ApiError('PROGRAM_NOT_ACTIVE')
@@ -60,12 +62,21 @@ export async function issueStepByStep(
   const [group] = await db
     .select({ id: groups.id })
     .from(groups)
-    .where(and(eq(groups.id, input.groupId ?? program.defaultGroupId), eq(groups.programId, program.id)))
+    .where(
+      and(
+        eq(groups.id, request.groupId ?? program.defaultGroupId),
+        eq(groups.programId, program.id)
+      )
+    )
     .limit(1)
   if (group === undefined) throw new ApiError('GROUP_NOT_FOUND')
 
   // 4. The user, and (5.) the affiliate when the user exists.
-  let [user] = await db.select({ id: users.id }).from(users).where(eq(users.email, input.email)).limit(1)
+  let [user] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.email, request.partner.email))
+    .limit(1)
   let [affiliate] =
     user === undefined
       ? []
@@ -81,12 +92,21 @@ export async function issueStepByStep(
     const [invitation] = await db
       .select({ id: programInvitations.id })
       .from(programInvitations)
-      .where(and(eq(programInvitations.programId, program.id), eq(programInvitations.email, input.email)))
+      .where(
+        and(
+          eq(programInvitations.programId, program.id),
+          eq(programInvitations.email, request.partner.email)
+        )
+      )
       .limit(1)
     if (invitation === undefined) throw new ApiError('NOT_INVITED')
     invitationId = invitation.id
   }
-  if (affiliate !== undefined && affiliate.status !== 'APPROVED' && affiliate.status !== 'PENDING') {
+  if (
+    affiliate !== undefined &&
+    affiliate.status !== 'APPROVED' &&
+    affiliate.status !== 'PENDING'
+  ) {
     throw new ApiError('PARTNERSHIP_INACTIVE')
   }
 
@@ -94,14 +114,17 @@ export async function issueStepByStep(
   if (user === undefined) {
     ;[user] = await db
       .insert(users)
-      .values({ id: newId('usr'), email: input.email, name: input.name ?? null, image: input.image ?? null })
+      .values({ id: newId('usr'), email: request.partner.email })
       .returning({ id: users.id })
     if (user === undefined) throw new Error('user insert returned no row')
   }
 
   if (affiliate === undefined) {
     // 8. A free tracking id: one uniqueness check per candidate tried.
-    const candidates = trackingIdCandidates(baseTrackingId(input.name, input.email), 0)
+    const candidates = trackingIdCandidates(
+      baseTrackingId(request.partner.name ?? undefined, request.partner.email),
+      0
+    )
     let trackingId: string | undefined
     for (const candidate of candidates) {
       const [taken] = await db
@@ -114,9 +137,10 @@ export async function issueStepByStep(
         break
       }
     }
-    if (trackingId === undefined) throw new Error('no free tracking id')
+    if (trackingId === undefined)
+      throw new Error('no free tracking id')
 
-    // 9. Create the affiliate.
+      // 9. Create the affiliate.
     ;[affiliate] = await db
       .insert(affiliates)
       .values({
@@ -125,8 +149,10 @@ export async function issueStepByStep(
         programId: program.id,
         groupId: group.id,
         trackingId,
-        externalUserId: input.externalUserId ?? null,
-        metadata: input.metadata ?? null,
+        name: request.partner.name ?? null,
+        image: request.partner.image ?? null,
+        externalUserId: request.externalUserId ?? null,
+        metadata: request.metadata ?? null,
         status: program.accessMode === 'private' ? 'PENDING' : 'APPROVED',
       })
       .returning()
@@ -137,12 +163,12 @@ export async function issueStepByStep(
         .set({ acceptedAt: new Date() })
         .where(eq(programInvitations.id, invitationId))
     }
-  } else if (input.externalUserId !== undefined || input.metadata !== undefined) {
+  } else if (request.externalUserId != null || request.metadata != null) {
     await db
       .update(affiliates)
       .set({
-        ...(input.externalUserId === undefined ? {} : { externalUserId: input.externalUserId }),
-        ...(input.metadata === undefined ? {} : { metadata: input.metadata }),
+        ...(request.externalUserId == null ? {} : { externalUserId: request.externalUserId }),
+        ...(request.metadata == null ? {} : { metadata: request.metadata }),
         updatedAt: new Date(),
       })
       .where(eq(affiliates.id, affiliate.id))
@@ -159,6 +185,9 @@ export async function issueStepByStep(
     affiliateId: affiliate.id,
     tokenId,
     programId: program.id,
+    apiKeyId: key.id,
+    apiKeyEpoch: key.tokenEpoch,
+    programEpoch: program.tokenEpoch,
     issuedAt: new Date(issuedAt * 1000),
     expiresAt: new Date(expiresAt * 1000),
   })

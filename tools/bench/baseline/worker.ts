@@ -6,7 +6,7 @@ import { createDb } from '../../../src/data/db'
 import { bearerToken, digestApiKey, isApiKeyShape } from '../../../src/domain/api-keys'
 import { signingKeysFromEnv } from '../../../src/domain/signing-keys'
 import { ApiError } from '../../../src/errors'
-import { embedTokenRequest, issueInput } from '../../../src/http/schemas/embed-token'
+import { embedTokenRequest } from '../../../src/domain/embed-token-request'
 import { issueStepByStep } from './chain'
 
 // The baseline worker of `npm run bench`: the product's request handling (key shape and digest,
@@ -31,7 +31,10 @@ const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/
 
 function fail(error: ApiError): Response {
-  const body = { success: false, error: { code: error.code, message: error.message, details: error.details } }
+  const body = {
+    success: false,
+    error: { code: error.code, message: error.message, details: error.details },
+  }
   return Response.json(body, { status: error.status })
 }
 
@@ -53,7 +56,8 @@ const app = new Hono<{ Bindings: BaselineEnv }>()
     const given = c.req.header('X-Request-Id')
     // The tag the benchmark counts round trips by, as in the product (createDb puts it in
     // application_name).
-    const requestId = given !== undefined && SANE_REQUEST_ID.test(given) ? given : crypto.randomUUID()
+    const requestId =
+      given !== undefined && SANE_REQUEST_ID.test(given) ? given : crypto.randomUUID()
     c.header('X-Request-Id', requestId)
 
     const key = bearerToken(c.req.header('Authorization'))
@@ -76,9 +80,11 @@ const app = new Hono<{ Bindings: BaselineEnv }>()
     const body = parsed.data
 
     const keys = signingKeysFromEnv(c.env.TOKEN_SIGNING_KEYS)
-    let issued
+    let issued: Awaited<ReturnType<typeof issueStepByStep>>
     try {
-      issued = await issueStepByStep(createDb(c.env, requestId), keys, c.env.TOKEN_ISSUER, issueInput(digest, body))
+      // Tagged as the product tags a request (src/http/middleware/request-id.ts).
+      const tag = `${requestId}~${crypto.randomUUID().slice(0, 13)}`
+      issued = await issueStepByStep(createDb(c.env, tag), keys, c.env.TOKEN_ISSUER, digest, body)
     } catch (error) {
       throw error instanceof ApiError ? error : toApiError(error)
     }
