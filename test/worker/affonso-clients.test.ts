@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
+import * as admin from '../../src/admin/operations'
 import { digestApiKey } from '../../src/domain/api-keys'
 import { and, eq } from 'drizzle-orm'
 import { affiliates, users } from '../../src/data/schema'
@@ -116,7 +117,7 @@ describe("Affonso's SDK 0.2.0, CLI and agent-skill examples", () => {
     }
     const response = await issueToken(t.apiKey, body)
     expect(response.status).toBe(201)
-    const rows = await admin(t.programId, email)
+    const rows = await storedAffiliate(t.programId, email)
     expect(rows).toMatchObject({ externalUserId: 'kept', metadata: { plan: 'pro' } })
   })
 
@@ -196,7 +197,7 @@ describe("Affonso's SDK 0.2.0, CLI and agent-skill examples", () => {
   })
 })
 
-async function admin(programId: string, email: string) {
+async function storedAffiliate(programId: string, email: string) {
   const [row] = await db
     .select({ externalUserId: affiliates.externalUserId, metadata: affiliates.metadata })
     .from(affiliates)
@@ -204,3 +205,164 @@ async function admin(programId: string, email: string) {
     .where(and(eq(affiliates.programId, programId), eq(users.email, email)))
   return row
 }
+
+// The rest of the recorded table (docs: the client report, rows 4 to 11, M1, D3): each request
+// as the SDK sent it, and the answer it got, which stays the answer.
+describe("Affonso's SDK: the recorded refusals and grants", () => {
+  type Row = [
+    string,
+    (ctx: Awaited<ReturnType<typeof fixtures>>) => Promise<Response>,
+    number,
+    string | undefined,
+  ]
+
+  async function fixtures() {
+    const t = await newTenant()
+    const other = await newTenant()
+    const invite = await newTenant({ access: 'invite' })
+    await admin.createInvitation(db, invite.programId, 'invited@example.com')
+    const privateProgram = await newTenant({ access: 'private' })
+    const inactive = await newTenant({ status: 'inactive' })
+    const vip = await admin.createGroup(db, t.programId, 'VIP')
+    const readOnly = await admin.createApiKey(db, {
+      team: t.teamId,
+      env: 'live',
+      permissions: 'read:affiliates',
+    })
+    const disabled = await admin.createApiKey(db, { team: t.teamId, env: 'live' })
+    await admin.disableApiKey(db, disabled.id)
+    const suspended = uniqueEmail('suspended')
+    await issueFor(t, { email: suspended })
+    await admin.setAffiliateStatus(db, {
+      program: t.programId,
+      email: suspended,
+      status: 'SUSPENDED',
+    })
+    return { t, other, invite, privateProgram, inactive, vip, readOnly, disabled, suspended }
+  }
+
+  const create = (
+    key: string,
+    programId: string,
+    partner: Record<string, unknown> = {},
+    extra = {}
+  ) => issueToken(key, { programId, partner: { email: uniqueEmail(), ...partner }, ...extra })
+
+  const rows: Row[] = [
+    [
+      '#4 an unknown programId',
+      ({ t }) => create(t.apiKey, 'prog_doesnotexist00000'),
+      404,
+      'PROGRAM_NOT_FOUND',
+    ],
+    [
+      "#4b another team's program",
+      ({ t, other }) => create(t.apiKey, other.programId),
+      404,
+      'PROGRAM_NOT_FOUND',
+    ],
+    [
+      '#5 an unknown well-formed key',
+      ({ t }) => create(`sk_live_${'Z'.repeat(40)}`, t.programId),
+      401,
+      'INVALID_API_KEY',
+    ],
+    [
+      '#5b a malformed key',
+      ({ t }) => create('not-a-key', t.programId),
+      401,
+      'INVALID_API_KEY_FORMAT',
+    ],
+    [
+      '#5c a disabled key',
+      ({ t, disabled }) => create(disabled.key, t.programId),
+      401,
+      'API_KEY_DISABLED',
+    ],
+    [
+      '#5d a key without write:affiliates',
+      ({ t, readOnly }) => create(readOnly.key, t.programId),
+      403,
+      'INSUFFICIENT_PERMISSIONS',
+    ],
+    [
+      '#6 a bad email',
+      ({ t }) => create(t.apiKey, t.programId, { email: 'not-an-email' }),
+      400,
+      'VALIDATION_ERROR',
+    ],
+    [
+      '#7 an uninvited email, invite-only program',
+      ({ invite }) => create(invite.apiKey, invite.programId),
+      403,
+      'NOT_INVITED',
+    ],
+    [
+      '#7b the invited email',
+      ({ invite }) => create(invite.apiKey, invite.programId, { email: 'invited@example.com' }),
+      201,
+      undefined,
+    ],
+    [
+      '#7c a private program',
+      ({ privateProgram: p }) => create(p.apiKey, p.programId),
+      201,
+      undefined,
+    ],
+    [
+      '#7d an inactive program',
+      ({ inactive }) => create(inactive.apiKey, inactive.programId),
+      409,
+      'PROGRAM_NOT_ACTIVE',
+    ],
+    [
+      '#8 the VIP group',
+      ({ t, vip }) => create(t.apiKey, t.programId, {}, { groupId: vip.id }),
+      201,
+      undefined,
+    ],
+    [
+      '#8b an unknown group',
+      ({ t }) => create(t.apiKey, t.programId, {}, { groupId: 'grp_nope' }),
+      404,
+      'GROUP_NOT_FOUND',
+    ],
+    [
+      '#9 a suspended partner',
+      ({ t, suspended }) => create(t.apiKey, t.programId, { email: suspended }),
+      403,
+      'PARTNERSHIP_INACTIVE',
+    ],
+    [
+      '#11 metadata of 9 KiB',
+      ({ t }) => create(t.apiKey, t.programId, {}, { metadata: { blob: 'x'.repeat(9 * 1024) } }),
+      400,
+      'VALIDATION_ERROR',
+    ],
+    [
+      '#11b a body over 32 KiB',
+      ({ t }) => create(t.apiKey, t.programId, {}, { metadata: { blob: 'x'.repeat(33 * 1024) } }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
+    [
+      '#11c an externalUserId of 256 characters',
+      ({ t }) => create(t.apiKey, t.programId, {}, { externalUserId: 'u'.repeat(256) }),
+      400,
+      'VALIDATION_ERROR',
+    ],
+    ['M1 a base URL without /v1', () => call('/embed/token', { method: 'POST' }), 404, 'NOT_FOUND'],
+    ['D3 a garbage token on the data route', () => getData('garbage'), 401, 'INVALID_TOKEN'],
+  ]
+
+  it('answers every recorded call as it did', async () => {
+    const ctx = await fixtures()
+    for (const [name, send, status, code] of rows) {
+      const response = await send(ctx)
+      expect(response.status, name).toBe(status)
+      const body = await json(response)
+      if (code === undefined) expect(body.success, name).toBe(true)
+      else expect(body.error?.code, name).toBe(code)
+    }
+  })
+})
