@@ -9,6 +9,10 @@ export interface RateLimitPolicy {
   periodSeconds: number
 }
 
+// The numbers wrangler.toml gives the bindings (test/node/rate-limits.test.ts keeps them equal).
+export const API_KEY_LIMIT: RateLimitPolicy = { limit: 600, periodSeconds: 60 }
+export const EMBED_TOKEN_LIMIT: RateLimitPolicy = { limit: 60, periodSeconds: 60 }
+
 export interface RateLimitState {
   limit: number
   remaining: number

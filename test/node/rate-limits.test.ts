@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { API_KEY_LIMIT, EMBED_TOKEN_LIMIT } from '../../src/http/middleware/rate-limit'
+import { API_KEY_LIMIT, EMBED_TOKEN_LIMIT } from '../../src/domain/rate-window'
 
 // The worker reports its limits in X-RateLimit-Limit; wrangler.toml configures the bindings.
 // Both must say the same, in every environment.

@@ -1,5 +1,10 @@
 import { createMiddleware } from 'hono/factory'
-import { rateLimitHeaders, WindowCounts } from '../../domain/rate-window'
+import {
+  API_KEY_LIMIT,
+  EMBED_TOKEN_LIMIT,
+  rateLimitHeaders,
+  WindowCounts,
+} from '../../domain/rate-window'
 import { ApiError } from '../../errors'
 import { describeError, log } from '../../log'
 import type { Provides } from '../context'
@@ -15,8 +20,6 @@ import { refuse } from './refuse'
 // do not meter exactly. Every answer of a limited route carries X-RateLimit-Limit, -Remaining
 // and -Reset (see domain/rate-window.ts for what each can honestly mean); a 429 also carries
 // `Retry-After` with the whole period, the longest a refused caller can have to wait.
-export const API_KEY_LIMIT = { limit: 600, periodSeconds: 60 }
-export const EMBED_TOKEN_LIMIT = { limit: 60, periodSeconds: 60 }
 
 const apiKeyCounts = new WindowCounts(API_KEY_LIMIT)
 const embedTokenCounts = new WindowCounts(EMBED_TOKEN_LIMIT)
