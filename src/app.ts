@@ -8,6 +8,8 @@ import { embedPage } from './http/routes/embed-page'
 import { embedToken } from './http/routes/embed-token'
 import { health } from './http/routes/health'
 import { openapi } from './http/routes/openapi'
+import { trackClick } from './http/routes/track-click'
+import { tracking } from './http/routes/tracking'
 
 export function createApp() {
   return new Hono<AppEnv>()
@@ -17,6 +19,8 @@ export function createApp() {
     .route('/', embedToken)
     .route('/', embedData)
     .route('/', embedPage)
+    .route('/', tracking)
+    .route('/', trackClick)
     .route('/', openapi)
     .notFound(notFound)
     .onError(onError)

@@ -33,6 +33,13 @@ export function isUniqueViolation(error: unknown, constraint: string): boolean {
   return e?.code === '23505' && e.constraint === constraint
 }
 
+// A refusal a statement raised itself (`RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE =
+// '<CODE>'`) because it was found only after writes it must undo.
+export function raisedRefusal(error: unknown): string | undefined {
+  const e = driverError(error)
+  return e?.code === 'P0001' ? e.message : undefined
+}
+
 export function sqlState(error: unknown): string | undefined {
   return driverError(error)?.code
 }

@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm'
 import {
+  type AnyPgColumn,
+  bigint,
   boolean,
   check,
   foreignKey,
@@ -10,6 +12,7 @@ import {
   pgTable,
   type PgTableExtraConfigValue,
   primaryKey,
+  smallint,
   text,
   timestamp,
   unique,
@@ -29,6 +32,41 @@ export const partnershipStatus = pgEnum('partnership_status', [
   'REJECTED',
   'SUSPENDED',
 ])
+
+export const rewardType = pgEnum('reward_type', ['percentage', 'fixed'])
+export const rewardDuration = pgEnum('reward_duration', ['once', 'forever', 'months'])
+
+// The reward terms are checked alike where they are set (groups) and where they are locked
+// (referrals).
+function rewardTermChecks(
+  table: string,
+  t: {
+    rewardType: AnyPgColumn
+    rewardBasisPoints: AnyPgColumn
+    rewardFixedMinor: AnyPgColumn
+    rewardDuration: AnyPgColumn
+    rewardMonths: AnyPgColumn
+    holdDays: AnyPgColumn
+    leadRewardMinor: AnyPgColumn
+  }
+) {
+  return [
+    check(`${table}_reward_basis_points_range`, sql`${t.rewardBasisPoints} BETWEEN 0 AND 10000`),
+    check(
+      `${table}_reward_fixed_when_fixed`,
+      sql`(${t.rewardType} = 'fixed') = (${t.rewardFixedMinor} IS NOT NULL) AND coalesce(${t.rewardFixedMinor}, 0) >= 0`
+    ),
+    check(
+      `${table}_reward_months_when_months`,
+      sql`(${t.rewardDuration} = 'months') = (${t.rewardMonths} IS NOT NULL) AND coalesce(${t.rewardMonths}, 1) BETWEEN 1 AND 120`
+    ),
+    check(`${table}_hold_days_range`, sql`${t.holdDays} BETWEEN 0 AND 365`),
+    check(
+      `${table}_lead_reward_positive`,
+      sql`${t.leadRewardMinor} IS NULL OR ${t.leadRewardMinor} > 0`
+    ),
+  ]
+}
 
 export const teams = pgTable('teams', {
   id: text('id').primaryKey(),
@@ -80,6 +118,15 @@ export const programs = pgTable(
     allowedEmbedOrigins: text('allowed_embed_origins').array().notNull().default(sql`'{}'::text[]`),
     // Raised (by a trigger) each time the program is deactivated; see api_keys.token_epoch.
     tokenEpoch: integer('token_epoch').notNull().default(0),
+    // Tracking (docs/TRACKING.md). One currency per program; its number of minor-unit digits is
+    // stored with it when set, so the CLI (Node) and the worker (workerd), whose Intl data differ
+    // for a few currencies, can never read an amount with different scales.
+    currency: text('currency').notNull().default('USD'),
+    currencyDigits: smallint('currency_digits').notNull().default(2),
+    minPayoutMinor: bigint('min_payout_minor', { mode: 'bigint' }).notNull().default(sql`0`),
+    cookieDays: smallint('cookie_days').notNull().default(60),
+    // Origins whose pages may record clicks through the tracking script.
+    trackingOrigins: text('tracking_origins').array().notNull().default(sql`'{}'::text[]`),
     createdAt: createdAt(),
   },
   (t): PgTableExtraConfigValue[] => [
@@ -92,6 +139,10 @@ export const programs = pgTable(
       foreignColumns: [groups.programId, groups.id],
     }),
     check('programs_referral_param_shape', sql`${t.referralParam} ~ '^[A-Za-z0-9_.~-]{1,32}$'`),
+    check('programs_currency_shape', sql`${t.currency} ~ '^[A-Z]{3}$'`),
+    check('programs_currency_digits_range', sql`${t.currencyDigits} BETWEEN 0 AND 4`),
+    check('programs_min_payout_nonnegative', sql`${t.minPayoutMinor} >= 0`),
+    check('programs_cookie_days_range', sql`${t.cookieDays} BETWEEN 1 AND 365`),
     check(
       'programs_colors_hex',
       sql`(${t.primaryColor} IS NULL OR ${t.primaryColor} ~ '^#[0-9a-fA-F]{6}$') AND (${t.backgroundColor} IS NULL OR ${t.backgroundColor} ~ '^#[0-9a-fA-F]{6}$')`
@@ -107,10 +158,25 @@ export const groups = pgTable(
       .notNull()
       .references(() => programs.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
+    // Reward terms (docs/TRACKING.md, "Rewards"). A referral copies them when it is created
+    // (rate lock), so changing them affects new referrals only.
+    rewardType: rewardType('reward_type').notNull().default('percentage'),
+    // Hundredths of a percent: 20 % is 2000. Used when reward_type is percentage.
+    rewardBasisPoints: integer('reward_basis_points').notNull().default(2000),
+    // Minor units per sale. Set exactly when reward_type is fixed.
+    rewardFixedMinor: bigint('reward_fixed_minor', { mode: 'bigint' }),
+    rewardDuration: rewardDuration('reward_duration').notNull().default('forever'),
+    // Set exactly when reward_duration is months.
+    rewardMonths: smallint('reward_months'),
+    holdDays: smallint('hold_days').notNull().default(30),
+    leadRewardMinor: bigint('lead_reward_minor', { mode: 'bigint' }),
     createdAt: createdAt(),
   },
-  // Target of the composite foreign keys that pin a group to its program.
-  (t): PgTableExtraConfigValue[] => [unique('groups_program_id_id_unique').on(t.programId, t.id)]
+  (t): PgTableExtraConfigValue[] => [
+    // Target of the composite foreign keys that pin a group to its program.
+    unique('groups_program_id_id_unique').on(t.programId, t.id),
+    ...rewardTermChecks('groups', t),
+  ]
 )
 
 export const programInvitations = pgTable(

@@ -30,7 +30,7 @@ const trimmedText = (min: number, max: number) =>
       z.maxLength(max, `must have ${min} to ${max} characters besides surrounding spaces`)
     )
 
-const metadata = z
+export const metadata = z
   .record(
     z
       .string()

@@ -136,6 +136,12 @@ function maxMinor(max: number, decimals: number): bigint {
 
 // Back to a number in major units for JSON. Parsing the decimal text rounds once, to the double
 // nearest the exact value, which is the number `19.8` in a JSON body also parses to.
+// Minor units back to major with a digit count stored beside the amount (a program stores its
+// currency's digits when the currency is set: Node's and workerd's Intl differ on a few).
+export function minorToMajor(minor: bigint, digits: number): number {
+  return Number(majorText(minor, digits))
+}
+
 export function fromMinor(minor: bigint, currency: string): number {
   return Number(majorText(minor, knownDecimals(currency)))
 }

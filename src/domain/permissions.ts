@@ -3,6 +3,8 @@
 export const PERMISSIONS = {
   readAffiliates: 'read:affiliates',
   writeAffiliates: 'write:affiliates',
+  writeReferrals: 'write:referrals',
+  writeCommissions: 'write:commissions',
 } as const
 
 export type Permission = (typeof PERMISSIONS)[keyof typeof PERMISSIONS]

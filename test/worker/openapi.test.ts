@@ -54,8 +54,14 @@ describe('GET /openapi.json', () => {
       '/embed/referrals',
       '/healthz',
       '/openapi.json',
+      '/track.js',
+      '/v1/clicks',
+      '/v1/conversions',
+      '/v1/conversions/{id}/refund',
       '/v1/embed/data',
       '/v1/embed/token',
+      '/v1/signups',
+      '/v1/track/click',
     ])
   })
 

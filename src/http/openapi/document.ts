@@ -2,10 +2,19 @@ import * as z from 'zod/mini'
 import { errorStatus, type ErrorCode } from '../../errors'
 import { embedTokenRequest } from '../../domain/embed-token-request'
 import {
+  clickRequest,
+  conversionRequest,
+  refundRequest,
+  signupRequest,
+} from '../../domain/tracking-requests'
+import {
+  clickResponse,
+  conversionResponse,
   embedDataResponse,
   embedTokenResponse,
   errorResponse,
   healthResponse,
+  referralResponse,
 } from '../schemas/responses'
 import { tokenExamples } from './examples'
 
@@ -136,6 +145,66 @@ const affonsoParameters = [
   schema: { type: 'string' },
   description: 'Accepted for Affonso’s iframe snippet; it changes nothing on this page yet.',
 }))
+
+// What every API-key route refuses before its own checks.
+const keyedRouteErrors: ErrorCode[] = [
+  'MISSING_API_KEY',
+  'INVALID_API_KEY_FORMAT',
+  'INVALID_API_KEY',
+  'API_KEY_DISABLED',
+  'API_KEY_EXPIRED',
+  'INSUFFICIENT_PERMISSIONS',
+  'RATE_LIMIT_EXCEEDED',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'PAYLOAD_TOO_LARGE',
+  'INVALID_JSON',
+  'VALIDATION_ERROR',
+  'DATABASE_UNAVAILABLE',
+  'METHOD_NOT_ALLOWED',
+  'INTERNAL_ERROR',
+]
+
+interface TrackingRoute {
+  operationId: string
+  summary: string
+  description: string
+  permission: string
+  request: z.ZodMiniType
+  success: Record<string, { description: string; schema: z.ZodMiniType }>
+  errors: ErrorCode[]
+  parameters?: object[]
+}
+
+function trackingRoute(r: TrackingRoute) {
+  return {
+    post: {
+      operationId: r.operationId,
+      summary: r.summary,
+      description: `${r.description} Needs an API key with \`${r.permission}\`.`,
+      security: [{ apiKey: [] }],
+      ...(r.parameters === undefined ? {} : { parameters: r.parameters }),
+      requestBody: {
+        required: true,
+        content: { 'application/json': { schema: schema(r.request) } },
+      },
+      responses: withHeaders(
+        {
+          ...Object.fromEntries(
+            Object.entries(r.success).map(([status, s]) => [
+              status,
+              {
+                description: s.description,
+                content: { 'application/json': { schema: schema(s.schema) } },
+              },
+            ])
+          ),
+          ...errorResponses([...keyedRouteErrors, ...r.errors]),
+        },
+        { ...rateLimitHeaders, ...noStore }
+      ),
+    },
+  }
+}
 
 const tokenErrors: ErrorCode[] = [
   'MISSING_API_KEY',
@@ -315,6 +384,143 @@ export function buildOpenApiDocument() {
         'The same page at the address of Affonso’s iframe snippet',
         affonsoParameters
       ),
+      '/v1/clicks': trackingRoute({
+        operationId: 'createClick',
+        summary: 'Record a click captured on your server',
+        description:
+          'For hosts that read `?via=` themselves. Answers the click id (`clk_…`), signed: a sign-up or sale can name it at once. A crawler’s click gets an id and is not counted.',
+        permission: 'write:referrals',
+        request: clickRequest,
+        success: { '201': { description: 'The click was recorded', schema: clickResponse } },
+        errors: [
+          'PROGRAM_NOT_FOUND',
+          'PROGRAM_NOT_ACTIVE',
+          'AFFILIATE_NOT_FOUND',
+          'PARTNERSHIP_INACTIVE',
+        ],
+      }),
+      '/v1/signups': trackingRoute({
+        operationId: 'createSignup',
+        summary: 'Record a sign-up (a referral) from a click',
+        description:
+          'Creates the referral: the customer, attributed to the click’s affiliate. The same click id again answers 200 with the same referral. A customer is referred once per program (409 with the existing referral’s id in `details.referral_id`). A self-referral is recorded as `rejected`.',
+        permission: 'write:referrals',
+        request: signupRequest,
+        success: {
+          '201': { description: 'The referral was created', schema: referralResponse },
+          '200': { description: 'The referral this click made before', schema: referralResponse },
+        },
+        errors: ['CLICK_NOT_FOUND', 'CLICK_EXPIRED', 'CUSTOMER_ALREADY_REFERRED'],
+      }),
+      '/v1/conversions': trackingRoute({
+        operationId: 'createConversion',
+        summary: 'Record a sale and its commission, exactly once',
+        description:
+          'Amounts are decimal numbers in the program’s currency (`99.00`), with at most its number of decimals. The first request with an `external_event_id` answers 201; any repeat 200 with the same conversion, and a repeat with another amount 409 IDEMPOTENCY_CONFLICT. The commission applies the referral’s locked terms and is pending until `hold_until`.',
+        permission: 'write:commissions',
+        request: conversionRequest,
+        success: {
+          '201': { description: 'The sale was recorded', schema: conversionResponse },
+          '200': { description: 'The same sale, recorded before', schema: conversionResponse },
+        },
+        errors: [
+          'CLICK_NOT_FOUND',
+          'REFERRAL_NOT_FOUND',
+          'REFERRAL_MISMATCH',
+          'CURRENCY_MISMATCH',
+          'IDEMPOTENCY_CONFLICT',
+        ],
+      }),
+      '/v1/conversions/{id}/refund': trackingRoute({
+        operationId: 'refundConversion',
+        summary: 'Refund a sale, in part or whole',
+        description:
+          'Without `amount`, all that remains. An unpaid commission shrinks in proportion; a paid one stays and a negative clawback (`clawback_amount`) is netted out by the next payout.',
+        permission: 'write:commissions',
+        request: refundRequest,
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        success: {
+          '200': { description: 'The sale as it now stands', schema: conversionResponse },
+        },
+        errors: [
+          'CONVERSION_NOT_FOUND',
+          'REFUND_EXCEEDS_SALE',
+          'ALREADY_REFUNDED',
+          'IDEMPOTENCY_CONFLICT',
+        ],
+      }),
+      '/track.js': {
+        get: {
+          operationId: 'trackingScript',
+          summary: 'The tracking script for host pages',
+          description:
+            '`<script src=".../track.js" data-program="prog_…" defer>`: on a page whose address carries the referral parameter, records a click and keeps the click id in the `embed_click` cookie and `window.embedReferral.clickId`. Attributes: `data-param`, `data-cookie-days`, `data-attribution="first"`, `data-requires-consent`.',
+          responses: {
+            '200': {
+              description: 'The script',
+              content: { 'text/javascript': { schema: { type: 'string' } } },
+            },
+          },
+        },
+      },
+      '/v1/track/click': {
+        options: {
+          operationId: 'trackClickPreflight',
+          summary: 'CORS preflight of the click route',
+          responses: { '204': { description: 'Allows POST with Content-Type' } },
+        },
+        post: {
+          operationId: 'trackClick',
+          summary: 'A click from the tracking script (browsers, no key)',
+          description:
+            'Answered at the edge and queued; the queue consumer writes clicks in batches. CORS only for the program’s tracking origins (others: 403 ORIGIN_NOT_ALLOWED, nothing recorded). Rate-limited per visitor address. The same visitor on the same affiliate within the clock hour gets the same click id and is counted once; crawlers get an id and are not counted.',
+          requestBody: {
+            required: true,
+            content: {
+              'text/plain': {
+                schema: {
+                  type: 'object',
+                  required: ['programId', 'trackingId'],
+                  properties: {
+                    programId: { type: 'string' },
+                    trackingId: { type: 'string' },
+                    url: { type: ['string', 'null'] },
+                    referrer: { type: ['string', 'null'] },
+                  },
+                  additionalProperties: false,
+                },
+              },
+            },
+          },
+          responses: {
+            '202': {
+              description: 'The click id',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: {
+                      success: { const: true },
+                      data: { type: 'object', properties: { clickId: { type: 'string' } } },
+                    },
+                  },
+                },
+              },
+            },
+            ...errorResponses([
+              'ORIGIN_NOT_ALLOWED',
+              'RATE_LIMIT_EXCEEDED',
+              'UNSUPPORTED_MEDIA_TYPE',
+              'PAYLOAD_TOO_LARGE',
+              'INVALID_JSON',
+              'VALIDATION_ERROR',
+              'DATABASE_UNAVAILABLE',
+              'METHOD_NOT_ALLOWED',
+              'INTERNAL_ERROR',
+            ]),
+          },
+        },
+      },
       '/healthz': {
         get: {
           operationId: 'health',

@@ -15,7 +15,13 @@ const refused = (
   details?: { path: string; message: string }[]
 ) => ({
   success: false,
-  error: { code, message, ...(details ? { details } : {}) },
+  error: {
+    code,
+    message,
+    ...(details
+      ? { details: details.map((d) => ({ path: d.path, field: d.path, message: d.message })) }
+      : {}),
+  },
 })
 
 export const tokenExamples: Record<string, TokenExample> = {
@@ -53,7 +59,7 @@ export const tokenExamples: Record<string, TokenExample> = {
     status: 400,
     response: refused('VALIDATION_ERROR', 'The request body is not valid.', [
       { path: 'partner.email', message: 'must be a valid email address' },
-      { path: 'partner.image', message: 'must be an absolute http: or https: URL' },
+      { path: 'partner.image', message: 'must be an absolute https: URL' },
       { path: 'color', message: 'is not a known field' },
     ]),
   },

@@ -42,10 +42,68 @@ export function errorResponse(codes: readonly ErrorCode[]) {
     error: z.object({
       code: z.enum(codes as [ErrorCode, ...ErrorCode[]]),
       message: z.string(),
+      // One entry per bad field for VALIDATION_ERROR; the other referral's id for
+      // CUSTOMER_ALREADY_REFERRED.
       details: z.optional(
-        z.array(z.object({ path: z.string(), field: z.string(), message: z.string() }))
+        z.union([
+          z.array(z.object({ path: z.string(), field: z.string(), message: z.string() })),
+          z.object({ referral_id: z.string() }),
+        ])
       ),
       retryAfter: z.optional(z.int()),
     }),
   })
 }
+
+// The tracking routes (docs/TRACKING.md).
+
+export const clickResponse = z.object({
+  success: z.literal(true),
+  data: z.object({
+    id: z.string(),
+    trackingId: z.string(),
+    programId: z.string(),
+    createdAt: z.iso.datetime(),
+  }),
+})
+
+export const referralResponse = z.object({
+  success: z.literal(true),
+  data: z.object({
+    id: z.string(),
+    affiliate_id: z.string(),
+    program_id: z.string(),
+    click_id: z.string(),
+    email: z.nullable(z.string()),
+    external_user_id: z.nullable(z.string()),
+    customer_id: z.nullable(z.string()),
+    name: z.nullable(z.string()),
+    status: z.enum(['lead', 'customer', 'rejected']),
+    rejection_reason: z.nullable(z.string()),
+    created_at: z.iso.datetime(),
+    converted_at: z.nullable(z.iso.datetime()),
+  }),
+})
+
+export const conversionResponse = z.object({
+  success: z.literal(true),
+  data: z.object({
+    id: z.string(),
+    referral_id: z.string(),
+    affiliate_id: z.string(),
+    program_id: z.string(),
+    external_event_id: z.string(),
+    sale_amount: z.number(),
+    sale_amount_currency: z.string(),
+    refunded_amount: z.number(),
+    sales_status: z.enum(['complete', 'partial_refunded', 'refunded']),
+    commission_id: z.nullable(z.string()),
+    commission_amount: z.nullable(z.number()),
+    commission_currency: z.string(),
+    commission_status: z.nullable(z.enum(['pending', 'approved', 'paid', 'refunded', 'declined'])),
+    decline_reason: z.optional(z.string()),
+    hold_until: z.nullable(z.iso.datetime()),
+    created_at: z.iso.datetime(),
+    clawback_amount: z.optional(z.number()),
+  }),
+})

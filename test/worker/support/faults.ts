@@ -57,3 +57,14 @@ export class FaultTarget {
     return this.set({ mode: 'none' })
   }
 }
+
+// A fault for every connection whose name starts with `embed:<tag>`, for work that no test's
+// request id names (the queue consumer's batches are tagged `queue-…`).
+export async function setFaultForTag(tag: string, fault: FaultSpec): Promise<void> {
+  const response = await fetch(endpointUrl('/faults'), {
+    method: 'POST',
+    body: JSON.stringify({ ...fault, target: `embed:${tag}` }),
+  })
+  if (!response.ok)
+    throw new Error(`setting a fault failed: ${response.status} ${await response.text()}`)
+}

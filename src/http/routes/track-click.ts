@@ -1,0 +1,127 @@
+import { Hono } from 'hono/tiny'
+import * as z from 'zod/mini'
+import { isBot } from '../../domain/bots'
+import { visitorClickId } from '../../domain/click-id'
+import { programTracking } from '../../domain/program-tracking'
+import { signingKeysFromEnv } from '../../domain/signing-keys'
+import { addressHash } from '../../domain/tracking'
+import type { ScriptClick } from '../../data/statements/tracking'
+import { ApiError } from '../../errors'
+import { log } from '../../log'
+import type { AppEnv } from '../context'
+import { methodNotAllowed } from '../errors'
+import { database } from '../middleware/database'
+import { validationDetails } from '../middleware/json-body'
+import { limiterAllows } from '../middleware/rate-limit'
+import { TRACK_SCRIPT } from '../pages/assets.generated'
+
+// POST /v1/track/click: the tracking script's click, from a visitor's browser, without a key.
+// Its only power is to put one click on the queue: the database is not on its path (the
+// program's tracking origins come from a per-isolate copy, the click id is signed here), the
+// consumer writes the batch later and checks everything again. Answers CORS only to the
+// program's tracking origins; other origins get no Access-Control-Allow-Origin and nothing is
+// queued. The script sends text/plain, a CORS simple request, so most clicks need no preflight.
+
+const MAX_BODY_BYTES = 4 * 1024
+const MEDIA_TYPE = /^(text\/plain|application\/json)$/
+
+const clickBody = z.strictObject({
+  programId: z.string().check(z.minLength(1), z.maxLength(64)),
+  trackingId: z.string().check(z.minLength(1), z.maxLength(64)),
+  url: z.optional(z.nullable(z.string().check(z.maxLength(2000)))),
+  referrer: z.optional(z.nullable(z.string().check(z.maxLength(2000)))),
+})
+
+function corsHeaders(origin: string): Record<string, string> {
+  return { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' }
+}
+
+export const trackClick = new Hono<AppEnv>()
+  // The script hosts put on their pages (src/http/pages/track.client.ts, minified). Cached
+  // briefly, so a new version reaches every page within minutes.
+  .get('/track.js', (c) =>
+    c.body(TRACK_SCRIPT, 200, {
+      'Content-Type': 'text/javascript; charset=utf-8',
+      'Cache-Control': 'public, max-age=300',
+      'X-Content-Type-Options': 'nosniff',
+    })
+  )
+  .all('/track.js', methodNotAllowed(['GET', 'HEAD']))
+  .options('/v1/track/click', (c) => {
+    // Any origin may ask; the answer to the click itself says whether it was allowed.
+    const origin = c.req.header('Origin') ?? '*'
+    return c.body(null, 204, {
+      ...corsHeaders(origin),
+      'Access-Control-Allow-Methods': 'POST, OPTIONS',
+      'Access-Control-Allow-Headers': 'Content-Type',
+      'Access-Control-Max-Age': '86400',
+    })
+  })
+  .post('/v1/track/click', database, async (c) => {
+    const client = c.req.header('CF-Connecting-IP')
+    if (client !== undefined) {
+      const key = `track-click:${client}`
+      if (!(await limiterAllows(c.var.requestId, c.env.TRACK_CLICK_RATE_LIMITER, key))) {
+        throw new ApiError('RATE_LIMIT_EXCEEDED', {
+          headers: { 'Retry-After': '60' },
+          extra: { retryAfter: 60 },
+        })
+      }
+    }
+    const mediaType = (c.req.header('Content-Type') ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
+    if (!MEDIA_TYPE.test(mediaType)) throw new ApiError('UNSUPPORTED_MEDIA_TYPE')
+    const text = await c.req.text().catch(() => undefined)
+    if (text === undefined) throw new ApiError('INVALID_JSON')
+    if (new TextEncoder().encode(text).length > MAX_BODY_BYTES)
+      throw new ApiError('PAYLOAD_TOO_LARGE')
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(text)
+    } catch {
+      throw new ApiError('INVALID_JSON')
+    }
+    const checked = z.safeParse(clickBody, parsed)
+    if (!checked.success) {
+      throw new ApiError('VALIDATION_ERROR', { details: validationDetails(checked.error.issues) })
+    }
+    const body = checked.data
+    const origin = c.req.header('Origin')
+    const config = await programTracking(c.var.db, body.programId)
+    if (
+      origin === undefined ||
+      config === undefined ||
+      config.status !== 'active' ||
+      !config.tracking_origins.includes(origin)
+    ) {
+      throw new ApiError('ORIGIN_NOT_ALLOWED')
+    }
+    const ring = signingKeysFromEnv(c.env.TOKEN_SIGNING_KEYS)
+    const userAgent = c.req.header('User-Agent') ?? ''
+    const now = Math.floor(Date.now() / 1000)
+    // The same visitor on the same affiliate within the clock hour gets the same id: counted once.
+    const visitor = `${client ?? ''}\n${userAgent}`
+    const clickId = await visitorClickId(ring, {
+      visitor,
+      programId: body.programId,
+      trackingId: body.trackingId,
+      clickedAt: now,
+    })
+    if (!isBot(userAgent)) {
+      const message: ScriptClick = {
+        id: clickId,
+        program_id: body.programId,
+        tracking_id: body.trackingId,
+        clicked_at: new Date(now * 1000).toISOString(),
+        landing_url: body.url ?? null,
+        referrer: body.referrer ?? null,
+        ip_hash: client === undefined ? null : await addressHash(ring, client),
+        user_agent: userAgent.slice(0, 1000),
+        origin,
+      }
+      await c.env.CLICK_QUEUE.send(message)
+    } else {
+      log('info', 'crawler click answered, not counted', { requestId: c.var.requestId })
+    }
+    return c.json({ success: true as const, data: { clickId } }, 202, corsHeaders(origin))
+  })
+  .all('/v1/track/click', methodNotAllowed(['POST', 'OPTIONS']))
