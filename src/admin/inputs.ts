@@ -1,5 +1,7 @@
 import { MAX_EMAIL_LENGTH, normalizeEmail } from '../domain/email'
 import { embedOrigin } from '../domain/embed-origin'
+import { currencyDecimals, MAX_AMOUNT } from '../domain/money'
+import { ALL_PERMISSIONS, type Permission } from '../domain/permissions'
 import { publicHttpsUrlProblem } from '../domain/public-url'
 import { OperatorError } from './operator-error'
 
@@ -85,4 +87,62 @@ export function list(value: string): string[] {
     .split(',')
     .map((p) => p.trim())
     .filter((p) => p.length > 0)
+}
+
+export function wholeNumber(value: string, flag: string, min: number, max: number): number {
+  const text = value.trim()
+  const n = /^\d{1,6}$/.test(text) ? Number(text) : Number.NaN
+  if (!(n >= min && n <= max)) {
+    throw new OperatorError(`--${flag} must be a whole number from ${min} to ${max}.`)
+  }
+  return n
+}
+
+// An amount in major units as the operator types it (`50`, `12.50`), checked for shape and size
+// only: how many decimals it may have depends on the program's currency, which the statement that
+// stores it reads (admin/rewards.ts). Returned as plain decimal text, trailing zeros removed.
+export function majorAmount(
+  value: string,
+  flag: string,
+  options: { allowZero?: boolean; max?: number } = {}
+): string {
+  const { allowZero = false, max = MAX_AMOUNT } = options
+  const match = /^(\d{1,12})(?:\.(\d{1,20}))?$/.exec(value.trim())
+  if (match === null) {
+    throw new OperatorError(
+      `--${flag} must be an amount in major units, like 50 or 12.50 (no sign, no currency).`
+    )
+  }
+  const whole = (match[1] ?? '0').replace(/^0+(?=\d)/, '')
+  const fraction = (match[2] ?? '').replace(/0+$/, '')
+  const zero = /^0+$/.test(whole) && fraction === ''
+  if (zero && !allowZero) throw new OperatorError(`--${flag} must be greater than 0.`)
+  if (Number(whole) > max || (Number(whole) === max && fraction !== '')) {
+    throw new OperatorError(`--${flag} must be at most ${max}.`)
+  }
+  return fraction === '' ? whole : `${whole}.${fraction}`
+}
+
+// A currency the service can hold amounts in: one that Intl knows (domain/money.ts), with the
+// number of minor digits it has there, which is stored with the program.
+export function currency(value: string, flag: string): { code: string; digits: number } {
+  const code = value.trim().toUpperCase()
+  const digits = currencyDecimals(code)
+  if (digits === undefined || digits > 4) {
+    throw new OperatorError(`--${flag} must be an ISO 4217 currency code, like USD, EUR or JPY.`)
+  }
+  return { code, digits }
+}
+
+export function permissions(value: string, flag: string): Permission[] {
+  const given = list(value)
+  if (given.length === 0) throw new OperatorError(`--${flag} needs at least one permission.`)
+  for (const p of given) {
+    if (!(ALL_PERMISSIONS as readonly string[]).includes(p)) {
+      throw new OperatorError(
+        `--${flag} takes only ${ALL_PERMISSIONS.join(', ')}; "${p}" is not a permission.`
+      )
+    }
+  }
+  return [...new Set(given)] as Permission[]
 }

@@ -434,4 +434,528 @@ describe.concurrent('npm run admin', () => {
       'twice@example.com'
     )
   })
+  // Each of these runs a dozen CLI processes one after the other.
+  describe('reward terms, tracking settings and payouts', { timeout: 120_000 }, () => {
+    // A program (with the settings given) and its default group.
+    async function program(...settings: string[]) {
+      const team = await ok('team', 'create', '--name', 'T')
+      const created = await ok(
+        'program',
+        'create',
+        '--team',
+        team.id as string,
+        '--name',
+        'P',
+        '--website',
+        'https://shop.example',
+        ...settings
+      )
+      return { id: created.id as string, groupId: created.defaultGroupId as string }
+    }
+
+    const terms = async (groupId: string) =>
+      one(
+        `SELECT reward_type, reward_basis_points::text, reward_fixed_minor::text, reward_duration,
+         reward_months::text, hold_days::text, lead_reward_minor::text
+       FROM groups WHERE id = $1`,
+        [groupId]
+      )
+
+    it('group update sets the reward terms and prints the group', async () => {
+      const p = await program()
+      expect(await terms(p.groupId)).toEqual([
+        'percentage',
+        '2000',
+        null,
+        'forever',
+        null,
+        '30',
+        null,
+      ])
+      const updated = await ok(
+        'group',
+        'update',
+        '--id',
+        p.groupId,
+        '--reward-amount',
+        '12.5',
+        '--reward-duration',
+        'months:6',
+        '--hold-days',
+        '0',
+        '--lead-reward',
+        '2.50'
+      )
+      expect(updated).toEqual({
+        id: p.groupId,
+        programId: p.id,
+        name: 'Default',
+        currency: 'USD',
+        rewardType: 'percentage',
+        rewardAmount: 12.5,
+        rewardDuration: 'months:6',
+        holdDays: 0,
+        leadReward: 2.5,
+      })
+      expect(await terms(p.groupId)).toEqual([
+        'percentage',
+        '1250',
+        null,
+        'months',
+        '6',
+        '0',
+        '250',
+      ])
+
+      const fixed = await ok(
+        'group',
+        'update',
+        '--id',
+        p.groupId,
+        '--reward-type',
+        'fixed',
+        '--reward-amount',
+        '25.50',
+        '--reward-duration',
+        'once',
+        '--lead-reward',
+        'none'
+      )
+      expect(fixed).toMatchObject({ rewardType: 'fixed', rewardAmount: 25.5, leadReward: null })
+      expect(await terms(p.groupId)).toEqual(['fixed', '1250', '2550', 'once', null, '0', null])
+      // A fixed group's amount alone, then back to a percentage: the fixed amount is cleared.
+      await ok('group', 'update', '--id', p.groupId, '--reward-amount', '30')
+      expect((await terms(p.groupId))?.[2]).toBe('3000')
+      const back = await ok(
+        'group',
+        'update',
+        '--id',
+        p.groupId,
+        '--reward-type',
+        'percentage',
+        '--reward-amount',
+        '100'
+      )
+      expect(back).toMatchObject({ rewardType: 'percentage', rewardAmount: 100 })
+      expect(await terms(p.groupId)).toEqual(['percentage', '10000', null, 'once', null, '0', null])
+    })
+
+    it('group update refuses terms that do not fit, with a sentence, and changes nothing', async () => {
+      const p = await program()
+      const before = await terms(p.groupId)
+      const update = (...flags: string[]) => ['group', 'update', '--id', p.groupId, ...flags]
+      await Promise.all([
+        fails(
+          /--reward-amount must be a number from 0 to 100/,
+          ...update('--reward-amount', '101')
+        ),
+        fails(
+          /--reward-amount must have at most 2 decimals/,
+          ...update('--reward-amount', '12.345')
+        ),
+        fails(
+          /--reward-amount must be a number from 0 to 100/,
+          ...update('--reward-amount', 'lots')
+        ),
+        fails(
+          /^A fixed reward needs --reward-amount, the amount per sale in USD\./,
+          ...update('--reward-type', 'fixed')
+        ),
+        fails(
+          /--reward-amount must have at most 2 decimals for USD\./,
+          ...update('--reward-type', 'fixed', '--reward-amount', '9.999')
+        ),
+        fails(
+          /--reward-amount must be greater than 0\./,
+          ...update('--reward-type', 'fixed', '--reward-amount', '0')
+        ),
+        fails(
+          /--reward-type must be one of: percentage, fixed\./,
+          ...update('--reward-type', 'cpa')
+        ),
+        fails(
+          /--reward-duration must be once, forever or months:N/,
+          ...update('--reward-duration', 'months:0')
+        ),
+        fails(
+          /--reward-duration must be once, forever or months:N/,
+          ...update('--reward-duration', 'months:121')
+        ),
+        fails(
+          /--reward-duration must be once, forever or months:N/,
+          ...update('--reward-duration', 'always')
+        ),
+        fails(
+          /--hold-days must be a whole number from 0 to 365\./,
+          ...update('--hold-days', '400')
+        ),
+        fails(/--hold-days must be a whole number from 0 to 365\./, ...update('--hold-days', '-1')),
+        fails(
+          /--lead-reward must have at most 2 decimals for USD\./,
+          ...update('--lead-reward', '1.234')
+        ),
+        fails(/--lead-reward must be greater than 0\./, ...update('--lead-reward', '0')),
+        fails(/--lead-reward must be an amount in major units/, ...update('--lead-reward', '-5')),
+        fails(
+          /^Nothing to update: give at least one of --reward-type, --reward-amount/,
+          ...update()
+        ),
+        fails(
+          /No group with id grp_nope\./,
+          'group',
+          'update',
+          '--id',
+          'grp_nope',
+          '--hold-days',
+          '1'
+        ),
+      ])
+      expect(await terms(p.groupId)).toEqual(before)
+    })
+
+    it('group amounts use the digits stored with the program: JPY takes whole numbers', async () => {
+      const p = await program('--currency', 'JPY')
+      await fails(
+        /--reward-amount must be a whole number for JPY\./,
+        'group',
+        'update',
+        '--id',
+        p.groupId,
+        '--reward-type',
+        'fixed',
+        '--reward-amount',
+        '500.5'
+      )
+      await fails(
+        /--lead-reward must be a whole number for JPY\./,
+        'group',
+        'update',
+        '--id',
+        p.groupId,
+        '--lead-reward',
+        '0.5'
+      )
+      const yen = await ok(
+        'group',
+        'update',
+        '--id',
+        p.groupId,
+        '--reward-type',
+        'fixed',
+        '--reward-amount',
+        '500',
+        '--lead-reward',
+        '100.00'
+      )
+      expect(yen).toMatchObject({ currency: 'JPY', rewardAmount: 500, leadReward: 100 })
+      expect(await terms(p.groupId)).toEqual(['fixed', '2000', '500', 'forever', null, '30', '100'])
+      // The digits are read from the program's row, not from Intl: a program stored with 3 digits
+      // takes 3 decimals whatever its currency.
+      await endpoint.engine.query(
+        `UPDATE programs SET currency = 'KWD', currency_digits = 3 WHERE id = $1`,
+        [p.id]
+      )
+      await endpoint.engine.query(
+        `UPDATE groups SET reward_type = 'percentage', reward_fixed_minor = NULL WHERE id = $1`,
+        [p.groupId]
+      )
+      const dinar = await ok('group', 'update', '--id', p.groupId, '--lead-reward', '1.125')
+      expect(dinar).toMatchObject({ currency: 'KWD', leadReward: 1.125 })
+      expect((await terms(p.groupId))?.[6]).toBe('1125')
+    })
+
+    it('group create takes the reward flags too', async () => {
+      const p = await program('--currency', 'EUR')
+      const group = await ok(
+        'group',
+        'create',
+        '--program',
+        p.id,
+        '--name',
+        'Fixed',
+        '--reward-type',
+        'fixed',
+        '--reward-amount',
+        '15',
+        '--hold-days',
+        '14',
+        '--reward-duration',
+        'months:12'
+      )
+      expect(Object.keys(group)).toEqual(['id'])
+      expect(await terms(group.id as string)).toEqual([
+        'fixed',
+        '2000',
+        '1500',
+        'months',
+        '12',
+        '14',
+        null,
+      ])
+      const plain = await ok('group', 'create', '--program', p.id, '--name', 'Plain')
+      expect(await terms(plain.id as string)).toEqual(await terms(p.groupId))
+      await Promise.all([
+        fails(
+          /^A fixed reward needs --reward-amount, the amount per sale in EUR\./,
+          'group',
+          'create',
+          '--program',
+          p.id,
+          '--name',
+          'X',
+          '--reward-type',
+          'fixed'
+        ),
+        fails(
+          /No program with id prog_nope\./,
+          'group',
+          'create',
+          '--program',
+          'prog_nope',
+          '--name',
+          'X'
+        ),
+      ])
+    })
+
+    const settings = async (programId: string) =>
+      one(
+        `SELECT currency, currency_digits::text, min_payout_minor::text, cookie_days::text,
+         tracking_origins FROM programs WHERE id = $1`,
+        [programId]
+      )
+
+    it('program create and update take currency, minimum payout, cookie days and tracking origins', async () => {
+      const fresh = await program()
+      expect(await settings(fresh.id)).toEqual(['USD', '2', '0', '60', '{}'])
+      const p = await program(
+        '--currency',
+        'eur',
+        '--min-payout',
+        '50',
+        '--cookie-days',
+        '90',
+        '--tracking-origins',
+        'https://acme.com,https://www.acme.com'
+      )
+      expect(await settings(p.id)).toEqual([
+        'EUR',
+        '2',
+        '5000',
+        '90',
+        '{https://acme.com,https://www.acme.com}',
+      ])
+      const updated = await ok(
+        'program',
+        'update',
+        '--id',
+        p.id,
+        '--min-payout',
+        '25.50',
+        '--cookie-days',
+        '365',
+        '--tracking-origins',
+        'https://shop.acme.com'
+      )
+      expect(updated).toMatchObject({
+        id: p.id,
+        currency: 'EUR',
+        currencyDigits: 2,
+        minPayout: 25.5,
+        cookieDays: 365,
+        trackingOrigins: ['https://shop.acme.com'],
+      })
+      expect(updated).not.toHaveProperty('minPayoutMinor')
+      expect(await settings(p.id)).toEqual(['EUR', '2', '2550', '365', '{https://shop.acme.com}'])
+      await Promise.all([
+        fails(
+          /--currency must be an ISO 4217 currency code/,
+          'program',
+          'update',
+          '--id',
+          p.id,
+          '--currency',
+          'XYZ'
+        ),
+        fails(
+          /--currency must be an ISO 4217 currency code/,
+          'program',
+          'update',
+          '--id',
+          p.id,
+          '--currency',
+          'EURO'
+        ),
+        fails(
+          /--min-payout must have at most 2 decimals for EUR\./,
+          'program',
+          'update',
+          '--id',
+          p.id,
+          '--min-payout',
+          '0.001'
+        ),
+        fails(
+          /--min-payout must be an amount in major units/,
+          'program',
+          'update',
+          '--id',
+          p.id,
+          '--min-payout',
+          '-1'
+        ),
+        fails(
+          /--cookie-days must be a whole number from 1 to 365\./,
+          'program',
+          'update',
+          '--id',
+          p.id,
+          '--cookie-days',
+          '0'
+        ),
+        fails(
+          /--cookie-days must be a whole number from 1 to 365\./,
+          'program',
+          'update',
+          '--id',
+          p.id,
+          '--cookie-days',
+          '366'
+        ),
+        fails(
+          /--tracking-origins takes origins like https:\/\/app\.example\.com: no path, no wildcard \("https:\/\/acme\.com\/shop"\)/,
+          'program',
+          'update',
+          '--id',
+          p.id,
+          '--tracking-origins',
+          'https://acme.com/shop'
+        ),
+        fails(
+          /--min-payout must be a whole number for JPY\./,
+          ...['program', 'create', '--team', 't', '--name', 'P', '--website', 'https://a.example'],
+          ...['--currency', 'JPY', '--min-payout', '10.5']
+        ),
+      ])
+      expect(await settings(p.id)).toEqual(['EUR', '2', '2550', '365', '{https://shop.acme.com}'])
+    })
+
+    it('a new currency keeps amounts in major units, and is refused once there are referrals', async () => {
+      const p = await program('--min-payout', '50')
+      await ok(
+        'group',
+        'update',
+        '--id',
+        p.groupId,
+        '--reward-type',
+        'fixed',
+        '--reward-amount',
+        '10.50'
+      )
+      // 10.50 cannot be written in yen.
+      await fails(
+        /A group of program prog_\w+ has a reward that cannot be written in JPY; change it first/,
+        'program',
+        'update',
+        '--id',
+        p.id,
+        '--currency',
+        'JPY'
+      )
+      expect(await settings(p.id)).toEqual(['USD', '2', '5000', '60', '{}'])
+      await ok('group', 'update', '--id', p.groupId, '--reward-amount', '10', '--lead-reward', '3')
+      const yen = await ok('program', 'update', '--id', p.id, '--currency', 'JPY')
+      expect(yen).toMatchObject({ currency: 'JPY', currencyDigits: 0, minPayout: 50 })
+      expect(await settings(p.id)).toEqual(['JPY', '0', '50', '60', '{}'])
+      expect(await terms(p.groupId)).toEqual(['fixed', '2000', '10', 'forever', null, '30', '3'])
+      const dinar = await ok(
+        'program',
+        'update',
+        '--id',
+        p.id,
+        '--currency',
+        'KWD',
+        '--min-payout',
+        '7.125'
+      )
+      expect(dinar).toMatchObject({ currency: 'KWD', currencyDigits: 3, minPayout: 7.125 })
+      expect(await terms(p.groupId)).toEqual([
+        'fixed',
+        '2000',
+        '10000',
+        'forever',
+        null,
+        '30',
+        '3000',
+      ])
+
+      await endpoint.engine.query(
+        `WITH u AS (INSERT INTO users (id, email) VALUES ($2 || '_u', $2 || '@example.com') RETURNING id),
+       a AS (INSERT INTO affiliates (id, user_id, program_id, group_id, tracking_id, status)
+         SELECT $2 || '_a', u.id, $1, $3, 'cur-' || lower($2), 'APPROVED' FROM u RETURNING id)
+       INSERT INTO referrals (id, program_id, affiliate_id, click_id, status, reward_type,
+         reward_basis_points, reward_duration, hold_days)
+       SELECT $2 || '_r', $1, a.id, 'clk_' || $2, 'lead', 'percentage', 2000, 'forever', 30 FROM a`,
+        [p.id, `cur${Date.now().toString(36)}`, p.groupId]
+      )
+      await fails(
+        /^Program prog_\w+ already has referrals in KWD; its currency can no longer change\./,
+        'program',
+        'update',
+        '--id',
+        p.id,
+        '--currency',
+        'EUR'
+      )
+      // The same currency again is no change, and other settings still change.
+      await ok('program', 'update', '--id', p.id, '--currency', 'KWD', '--cookie-days', '30')
+      expect(await settings(p.id)).toEqual(['KWD', '3', '7125', '30', '{}'])
+    })
+
+    it('key create refuses unknown permissions and takes the tracking ones', async () => {
+      const team = await ok('team', 'create', '--name', 'T')
+      await fails(
+        /^--permissions takes only read:affiliates, write:affiliates, write:referrals, write:commissions; "admin" is not a permission\./,
+        'key',
+        'create',
+        '--team',
+        team.id as string,
+        '--permissions',
+        'read:affiliates,admin'
+      )
+      await fails(
+        /--permissions needs at least one permission/,
+        'key',
+        'create',
+        '--team',
+        team.id as string,
+        '--permissions',
+        ','
+      )
+      const key = await ok(
+        'key',
+        'create',
+        '--team',
+        team.id as string,
+        '--permissions',
+        'write:referrals,write:commissions'
+      )
+      expect(
+        await one('SELECT permissions FROM api_keys WHERE id = $1', [key.id as string])
+      ).toEqual(['{write:referrals,write:commissions}'])
+    })
+
+    it('payout commands print one JSON object', async () => {
+      const p = await program()
+      expect(await ok('payout', 'create', '--program', p.id)).toEqual({ payouts: [] })
+      expect(await ok('payout', 'list', '--program', p.id, '--status', 'paid')).toEqual({
+        payouts: [],
+      })
+      await Promise.all([
+        fails(/No program with id prog_nope\./, 'payout', 'create', '--program', 'prog_nope'),
+        fails(/No payout with id pay_nope\./, 'payout', 'cancel', '--id', 'pay_nope'),
+        fails(/--reference is required/, 'payout', 'mark-paid', '--id', 'pay_nope'),
+      ])
+    })
+  })
 })

@@ -1,7 +1,15 @@
 import { flagName } from '../../src/admin/inputs'
 import * as ops from '../../src/admin/operations'
+import * as payouts from '../../src/admin/payouts'
+import {
+  GROUP_DEFAULTS,
+  MAX_HOLD_DAYS,
+  MAX_REWARD_MONTHS,
+  REWARD_FIELDS,
+} from '../../src/admin/rewards'
 import type { Db } from '../../src/data/db'
-import { accessMode, partnershipStatus, programStatus } from '../../src/data/schema'
+import { accessMode, partnershipStatus, programStatus, rewardType } from '../../src/data/schema'
+import { payoutStatus } from '../../src/data/tracking-schema'
 import { ALL_PERMISSIONS } from '../../src/domain/permissions'
 import { allowOnly, UsageError } from './args'
 
@@ -49,8 +57,56 @@ const program: Record<Exclude<keyof ops.ProgramInput, 'team'>, FlagText> = {
   logoUrl: { value: 'URL', help: 'the logo the dashboard shows' },
   primaryColor: { value: '#RRGGBB', help: "the dashboard's accent colour" },
   backgroundColor: { value: '#RRGGBB', help: "the dashboard's background colour" },
+  currency: {
+    value: 'XXX',
+    help: 'ISO 4217 code of every amount; fixed once the program has referrals',
+  },
+  minPayout: {
+    value: 'N',
+    help: 'the least a payout may be, in major units of the currency (50 or 12.50)',
+  },
+  cookieDays: {
+    value: 'N',
+    help: `how long a click counts, 1 to ${ops.MAX_COOKIE_DAYS} days`,
+  },
+  trackingOrigins: {
+    value: 'ORIGIN,…',
+    help: 'the origins whose pages may record clicks with the tracking script',
+  },
 }
 const programId = { value: 'P', help: "the program's id (prog_…)" }
+
+// A group's reward terms, shared by `group create` and `group update`.
+const reward: Record<(typeof REWARD_FIELDS)[number], FlagText> = {
+  rewardType: {
+    value: choices(rewardType.enumValues),
+    help: 'a percentage of each sale, or a fixed amount per sale',
+  },
+  rewardAmount: {
+    value: 'N',
+    help: "the percentage (0 to 100, up to 2 decimals) or the amount in the program's currency",
+  },
+  rewardDuration: {
+    value: 'D',
+    help: `which sales of a referral earn: once (its first), forever, or months:N (those within N months of its first, N from 1 to ${MAX_REWARD_MONTHS})`,
+  },
+  holdDays: {
+    value: 'N',
+    help: `days a commission is held before it can be paid, 0 to ${MAX_HOLD_DAYS}`,
+  },
+  leadReward: {
+    value: 'N|none',
+    help: "an amount in the program's currency per new referral (sign-up)",
+  },
+}
+const rewardDefaults: Record<(typeof REWARD_FIELDS)[number], string> = {
+  rewardType: GROUP_DEFAULTS.rewardType,
+  rewardAmount: `${GROUP_DEFAULTS.basisPoints / 100}`,
+  rewardDuration: GROUP_DEFAULTS.rewardDuration,
+  holdDays: `${GROUP_DEFAULTS.holdDays}`,
+  leadReward: 'none',
+}
+const payoutId = { value: 'X', help: "the payout's id (pay_…)" }
 const defaultPermissions = ALL_PERMISSIONS.every((p) => ops.DEFAULT_PERMISSIONS.includes(p))
   ? 'all of them'
   : ops.DEFAULT_PERMISSIONS.join(',')
@@ -75,6 +131,10 @@ export const commands: Record<string, Command> = {
       optional('logoUrl', program.logoUrl),
       optional('primaryColor', program.primaryColor),
       optional('backgroundColor', program.backgroundColor),
+      optional('currency', program.currency, ops.PROGRAM_DEFAULTS.currency),
+      optional('minPayout', program.minPayout, ops.PROGRAM_DEFAULTS.minPayout),
+      optional('cookieDays', program.cookieDays, `${ops.PROGRAM_DEFAULTS.cookieDays}`),
+      optional('trackingOrigins', program.trackingOrigins, 'none'),
     ],
     run: (db, f) => ops.createProgram(db, f),
   },
@@ -87,12 +147,24 @@ export const commands: Record<string, Command> = {
     run: (db, f) => ops.updateProgram(db, f),
   },
   'group create': {
-    summary: 'Creates a group in a program. Prints {"id"}.',
+    summary: 'Creates a group in a program, with its reward terms. Prints {"id"}.',
     flags: [
       required('program', programId),
       required('name', { value: 'N', help: "the group's name" }),
+      ...REWARD_FIELDS.map((name) => optional(name, reward[name], rewardDefaults[name])),
     ],
-    run: (db, f) => ops.createGroup(db, f.program, f.name),
+    run: (db, f) => {
+      const { program: p, name, ...terms } = f
+      return ops.createGroup(db, p, name, terms)
+    },
+  },
+  'group update': {
+    summary: "Changes a group's reward terms; existing referrals keep theirs. Prints the group.",
+    flags: [
+      required('id', { value: 'G', help: "the group's id (grp_…)" }),
+      ...REWARD_FIELDS.map((name) => optional(name, reward[name])),
+    ],
+    run: (db, f) => ops.updateGroup(db, f),
   },
   'key create': {
     summary: 'Creates an API key. Prints {"id","key"}, the only time the key is shown.',
@@ -141,6 +213,36 @@ export const commands: Record<string, Command> = {
       }),
     ],
     run: (db, f) => ops.setAffiliateStatus(db, f),
+  },
+  'payout create': {
+    summary: 'Gathers what each affiliate may be paid into pending payouts. Prints {"payouts"}.',
+    flags: [required('program', programId)],
+    run: (db, f) => payouts.createPayouts(db, f),
+  },
+  'payout mark-paid': {
+    summary: 'Records that a pending payout was paid, and its commissions. Prints the payout.',
+    flags: [
+      required('id', payoutId),
+      required('reference', { value: 'R', help: 'your reference of the payment' }),
+    ],
+    run: (db, f) => payouts.markPayoutPaid(db, f),
+  },
+  'payout cancel': {
+    summary: 'Cancels a pending payout and releases its commissions. Prints the payout.',
+    flags: [required('id', payoutId)],
+    run: (db, f) => payouts.cancelPayout(db, f),
+  },
+  'payout list': {
+    summary: 'Lists a program\'s payouts, newest first. Prints {"payouts"}.',
+    flags: [
+      required('program', programId),
+      optional(
+        'status',
+        { value: 'S', help: `only payouts in this status: ${payoutStatus.enumValues.join(', ')}` },
+        'all'
+      ),
+    ],
+    run: (db, f) => payouts.listPayouts(db, f),
   },
   seed: {
     summary:
