@@ -59,8 +59,11 @@ async function main() {
     demo = await admin.seed(
       createDb({ DATABASE_URL: LOCAL_DATABASE_URL, LOCAL_SQL_ENDPOINT: endpoint.url }, 'dev-seed'),
       {
-        // The example host app (examples/host) may frame the demo dashboard.
+        // The example host app (examples/host) may frame the demo dashboard, record clicks with
+        // the tracking script, and is where the affiliates' referral links lead.
+        website: 'http://127.0.0.1:3000/',
         embedOrigins: 'http://127.0.0.1:3000,http://localhost:3000',
+        trackingOrigins: 'http://127.0.0.1:3000,http://localhost:3000',
       }
     )
     await writeFile(DEMO_FILE, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 })

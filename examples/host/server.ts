@@ -2,15 +2,31 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { once } from 'node:events'
 import { pathToFileURL } from 'node:url'
 import { configFromEnv, type HostConfig } from './config'
+import { landingPage } from './landing'
 import { hostPage } from './page'
+import {
+  type CallOutcome,
+  newSession,
+  newVisitor,
+  reportRefund,
+  reportSale,
+  reportSignup,
+  SESSION_COOKIE,
+  type Visitor,
+  visitorOf,
+} from './tracking'
 
-// A stand-in for a SaaS app that embeds the referral dashboard. The API key stays here, on the
-// server: the browser only ever holds a short-lived embed token.
+// A stand-in for a SaaS app that embeds the referral dashboard and reports its referrals. The
+// API key stays here, on the server: the browser only ever holds a short-lived embed token and
+// the click id the tracking script gave it.
 
 export interface RunningHost {
   url: string
   close(): Promise<void>
 }
+
+// The referral parameter of the demo program (and the tracking script's default).
+const REFERRAL_PARAM = 'via'
 
 // The server-side half of the integration: one call to POST /v1/embed/token per page load.
 async function mintToken(config: HostConfig): Promise<{ status: number; body: unknown }> {
@@ -25,17 +41,121 @@ async function mintToken(config: HostConfig): Promise<{ status: number; body: un
     signal: AbortSignal.timeout(10_000),
   })
   const body = (await response.json()) as {
-    data?: { publicToken: string; expiresAt: string }
+    data?: { publicToken: string; expiresAt: string; link: string }
     error?: unknown
   }
   if (!response.ok || body.data === undefined)
     return { status: 502, body: { error: body.error ?? 'token request failed' } }
-  return { status: 200, body: { token: body.data.publicToken, expiresAt: body.data.expiresAt } }
+  // The user's tracking id, from their referral link: the landing page's `?via=`.
+  const trackingId = new URL(body.data.link).searchParams.get(REFERRAL_PARAM)
+  return {
+    status: 200,
+    body: { token: body.data.publicToken, expiresAt: body.data.expiresAt, trackingId },
+  }
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string) {
-  res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' })
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string,
+  headers: Record<string, string> = {}
+) {
+  res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', ...headers })
   res.end(body)
+}
+
+function cookie(req: IncomingMessage, name: string): string | undefined {
+  for (const pair of (req.headers.cookie ?? '').split(';')) {
+    const [key, ...value] = pair.trim().split('=')
+    if (key === name) {
+      try {
+        return decodeURIComponent(value.join('='))
+      } catch {
+        return undefined
+      }
+    }
+  }
+  return undefined
+}
+
+const MAX_BODY_BYTES = 4096
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length
+    if (size > MAX_BODY_BYTES) throw new Error('body too large')
+    chunks.push(chunk)
+  }
+  const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}')
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new Error('not a JSON object')
+  return parsed as Record<string, unknown>
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+const CLICK_ID = /^clk_[A-Za-z0-9_.-]{1,512}$/
+
+// An answer of this app itself (nothing asked of the service).
+const local = (call: string, text: string): CallOutcome => ({
+  call,
+  status: 0,
+  answer: null,
+  text,
+  commission: null,
+})
+
+// POST /api/signup {email, clickId}: the visitor's account, and the sign-up reported with the
+// click id the browser passed on, or else the one the tracking script's cookie carries.
+async function signup(
+  config: HostConfig,
+  req: IncomingMessage,
+  body: Record<string, unknown>
+): Promise<{ outcome: CallOutcome & { signedUpAs?: string }; session?: string }> {
+  const email = typeof body.email === 'string' ? body.email.trim().toLowerCase() : ''
+  if (email.length > 254 || !EMAIL.test(email))
+    return { outcome: local('sign-up', 'Please enter an email address.') }
+  const given = typeof body.clickId === 'string' ? body.clickId : cookie(req, 'embed_click')
+  const clickId = given !== undefined && CLICK_ID.test(given) ? given : null
+  const visitor = newVisitor(email, clickId)
+  const outcome = await reportSignup(config, visitor)
+  return { outcome: { ...outcome, signedUpAs: email }, session: newSession(visitor) }
+}
+
+// /api/signup, /api/buy, /api/refund: this app's answer, carrying the service's.
+async function reportCall(
+  config: HostConfig,
+  path: string,
+  req: IncomingMessage
+): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
+  let body: Record<string, unknown>
+  try {
+    body = await readJson(req)
+  } catch (error) {
+    return { status: 400, body: local(path, `Not a JSON object: ${error}`) }
+  }
+  if (path === '/api/signup') {
+    const { outcome, session } = await signup(config, req, body)
+    if (session === undefined) return { status: 200, body: outcome }
+    const setCookie = `${SESSION_COOKIE}=${session}; Path=/; HttpOnly; SameSite=Lax`
+    return { status: 200, body: outcome, headers: { 'Set-Cookie': setCookie } }
+  }
+  if (path === '/api/buy')
+    return { status: 200, body: await forVisitor(req, 'buy', (v) => reportSale(config, v)) }
+  return { status: 200, body: await forVisitor(req, 'refund', (v) => reportRefund(config, v)) }
+}
+
+async function forVisitor(
+  req: IncomingMessage,
+  what: string,
+  report: (visitor: Visitor) => Promise<CallOutcome>
+): Promise<CallOutcome> {
+  const visitor = visitorOf(cookie(req, SESSION_COOKIE))
+  if (visitor === undefined)
+    return local(what, 'Sign up first (this demo keeps accounts in memory).')
+  return report(visitor)
 }
 
 export async function startHostServer(
@@ -45,8 +165,28 @@ export async function startHostServer(
   let origin = ''
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', origin)
+    const theme = url.searchParams.get('theme') ?? 'light'
+    // An affiliate's link (the program's website with `?via=`) leads to the landing page.
+    const landing =
+      url.pathname === '/landing' || (url.pathname === '/' && url.searchParams.has(REFERRAL_PARAM))
+    if (req.method === 'GET' && landing) {
+      const visitor = visitorOf(cookie(req, SESSION_COOKIE))
+      return send(
+        res,
+        200,
+        'text/html; charset=utf-8',
+        landingPage({
+          serviceUrl: config.serviceUrl,
+          programId: config.programId,
+          affiliateName: config.user.name,
+          theme,
+          via: url.searchParams.get(REFERRAL_PARAM),
+          signedUpAs: visitor?.email ?? null,
+          hasSale: (visitor?.sales.length ?? 0) > 0,
+        })
+      )
+    }
     if (req.method === 'GET' && url.pathname === '/') {
-      const theme = url.searchParams.get('theme') ?? 'light'
       return send(
         res,
         200,
@@ -55,15 +195,31 @@ export async function startHostServer(
       )
     }
     // A JSON content type: a cross-site form cannot send it without a CORS preflight, which
-    // this server never allows, so other sites cannot mint tokens for the signed-in user.
-    if (req.method === 'POST' && url.pathname === '/api/embed-token') {
+    // this server never allows, so other sites cannot mint tokens for the signed-in user, nor
+    // report sign-ups, sales or refunds.
+    const api = ['/api/embed-token', '/api/signup', '/api/buy', '/api/refund']
+    if (req.method === 'POST' && api.includes(url.pathname)) {
       if (req.headers['content-type'] !== 'application/json')
         return send(res, 415, 'text/plain', 'JSON only\n')
-      req.resume()
-      mintToken(config).then(
-        ({ status, body }) => send(res, status, 'application/json', JSON.stringify(body)),
+      if (url.pathname === '/api/embed-token') {
+        req.resume()
+        mintToken(config).then(
+          ({ status, body }) => send(res, status, 'application/json', JSON.stringify(body)),
+          (error: unknown) =>
+            send(res, 502, 'application/json', JSON.stringify({ error: String(error) }))
+        )
+        return undefined
+      }
+      reportCall(config, url.pathname, req).then(
+        ({ status, body, headers }) =>
+          send(res, status, 'application/json', JSON.stringify(body), headers),
         (error: unknown) =>
-          send(res, 502, 'application/json', JSON.stringify({ error: String(error) }))
+          send(
+            res,
+            502,
+            'application/json',
+            JSON.stringify(local(url.pathname, `The service could not be reached: ${error}`))
+          )
       )
       return undefined
     }
@@ -91,7 +247,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const running = await startHostServer(config)
   process.stdout.write(
     `Host app on ${running.url}, signed in as ${config.user.name} <${config.user.email}>, embedding ${config.serviceUrl}/embed\n` +
-      `The program must allow this origin to frame the dashboard:\n` +
-      `  npm run admin -- program update --id ${config.programId} --embed-origins ${running.url}\n`
+      `The program must allow this origin to frame the dashboard and to record clicks:\n` +
+      `  npm run admin -- program update --id ${config.programId} --embed-origins ${running.url} --tracking-origins ${running.url}\n` +
+      `Try the whole loop on ${running.url}/ : it links to the landing page with your referral link.\n`
   )
 }

@@ -21,6 +21,8 @@ declare module 'vitest' {
     hostUrl: string
     apiKey: string
     programId: string
+    // The local SQL endpoint's URL (with its secret), for tests that check what was recorded.
+    sqlEndpointUrl: string
   }
 }
 
@@ -39,7 +41,7 @@ async function freePort(): Promise<number> {
 // app in front of it, allowed to frame the dashboard. Skipped, visibly, without Chromium, unless
 // REQUIRE_BROWSER=1 (CI), which makes a missing browser a failure.
 export default async function setup(project: TestProject) {
-  const empty = { serviceUrl: '', hostUrl: '', apiKey: '', programId: '' }
+  const empty = { serviceUrl: '', hostUrl: '', apiKey: '', programId: '', sqlEndpointUrl: '' }
   project.provide('chromiumPath', CHROMIUM)
   if (!existsSync(CHROMIUM)) {
     const reason = `no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH)`
@@ -75,7 +77,8 @@ export default async function setup(project: TestProject) {
       quiet: true,
     })
 
-    // The host app's origin must be known before the program that lets it frame the page.
+    // The host app's origin must be known before the program that lets it frame the page and
+    // record clicks with the tracking script.
     const hostPort = await freePort()
     const hostOrigin = `http://127.0.0.1:${hostPort}`
     const db = createDb(
@@ -88,12 +91,18 @@ export default async function setup(project: TestProject) {
       name: 'Acme Rockets',
       website: 'https://acme.example/',
       embedOrigins: hostOrigin,
+      trackingOrigins: hostOrigin,
       // No logo: a program's logo must now be a public https URL (src/domain/public-url.ts),
       // which nothing on this machine serves, and a broken image would fail imagesLoaded().
       primaryColor: '#0f766e',
       backgroundColor: '#f8fafc',
     })
-    const key = await admin.createApiKey(db, { team: team.id, env: 'live' })
+    // The demo key's permissions: embed tokens, and the host's sign-ups, sales and refunds.
+    const key = await admin.createApiKey(db, {
+      team: team.id,
+      env: 'live',
+      permissions: admin.DEMO_KEY_PERMISSIONS.join(','),
+    })
     host = await startHostServer({
       serviceUrl: worker.url,
       apiKey: key.key,
@@ -106,6 +115,7 @@ export default async function setup(project: TestProject) {
     project.provide('hostUrl', host.url)
     project.provide('apiKey', key.key)
     project.provide('programId', program.id)
+    project.provide('sqlEndpointUrl', endpoint.url)
   } catch (error) {
     await teardown()
     throw error
