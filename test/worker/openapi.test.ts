@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { call, defined, issueToken, json, newTenant } from './support/harness'
+import { call, defined, issueToken, json, newTenant, uniqueEmail } from './support/harness'
+import { affiliateOf, clickFor, data, newTrackingTenant, post } from './support/tracking'
 
 interface Documented {
   paths: Record<
@@ -34,8 +35,8 @@ function tokenOperation(doc: Documented) {
 
 // Where the document puts the answer to a request example: the response holding an example of
 // the same name.
-function documentedAnswer(doc: Documented, name: string) {
-  const { responses } = tokenOperation(doc)
+function documentedAnswer(doc: Documented, name: string, path = '/v1/embed/token') {
+  const { responses } = defined(doc.paths[path]?.post, `POST ${path} in the document`)
   for (const [status, response] of Object.entries(responses)) {
     const example = response.content?.['application/json']?.examples?.[name]
     if (example) return { status: Number(status), body: example.value }
@@ -91,6 +92,61 @@ describe('GET /openapi.json', () => {
         expect(body.error?.details?.map((d) => d.path)).toEqual(
           answer.body.error?.details?.map((d) => d.path)
         )
+      }
+    }
+  })
+
+  it('every tracking example gets the answer the document gives it from the live route', async () => {
+    const doc = (await (await call('/openapi.json')).json()) as Documented
+    const paths = ['/v1/clicks', '/v1/signups', '/v1/conversions', '/v1/conversions/{id}/refund']
+    for (const path of paths) {
+      const operation = defined(doc.paths[path]?.post, `POST ${path}`)
+      const { examples } = defined(operation.requestBody, 'its request body').content[
+        'application/json'
+      ]
+      expect(Object.keys(examples).length, path).toBeGreaterThanOrEqual(2)
+      for (const [name, { value }] of Object.entries(examples)) {
+        // A fresh tenant with the affiliate, click and sale the examples name.
+        const t = await newTrackingTenant()
+        const trackingId = await affiliateOf(t, uniqueEmail('jane'), 'Jane Doe')
+        const clickId = await clickFor(t, trackingId)
+        const sale = await data<{ id: string }>(
+          await post('/v1/conversions', t.trackingKey, {
+            external_event_id: `in_${crypto.randomUUID()}`,
+            sale_amount: 99,
+            click_id: await clickFor(t, trackingId),
+          })
+        )
+        const fill = (text: string) =>
+          text
+            .replaceAll('prog_example', t.programId)
+            .replaceAll('clk_example', clickId)
+            .replaceAll('cnv_example', sale.id)
+        const request = JSON.parse(fill(JSON.stringify(value)))
+        const answer = documentedAnswer(doc, name, path)
+        const response = await post(
+          fill(path.replace('{id}', 'cnv_example')),
+          t.trackingKey,
+          request
+        )
+        expect({ path, name, status: response.status }).toEqual({
+          path,
+          name,
+          status: answer.status,
+        })
+        const body = await json(response)
+        if (answer.status < 400) {
+          const documented = (answer.body as unknown as { data: Record<string, unknown> }).data
+          expect(Object.keys(body.data as object).sort(), name).toEqual(
+            Object.keys(documented).sort()
+          )
+        } else {
+          expect(body.error?.code, name).toBe(answer.body.error?.code)
+          expect(
+            body.error?.details?.map((d) => d.path),
+            name
+          ).toEqual(answer.body.error?.details?.map((d) => d.path))
+        }
       }
     }
   })

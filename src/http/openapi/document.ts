@@ -16,7 +16,7 @@ import {
   healthResponse,
   referralResponse,
 } from '../schemas/responses'
-import { tokenExamples } from './examples'
+import { type TokenExample, tokenExamples, trackingExamples } from './examples'
 
 // The OpenAPI 3.1 document, generated from the same zod schemas that validate requests, so the
 // document cannot drift from what the routes accept. It is generated ahead of time into
@@ -165,6 +165,7 @@ const keyedRouteErrors: ErrorCode[] = [
 ]
 
 interface TrackingRoute {
+  path: string
   operationId: string
   summary: string
   description: string
@@ -176,6 +177,21 @@ interface TrackingRoute {
 }
 
 function trackingRoute(r: TrackingRoute) {
+  const examples: Record<string, TokenExample> = trackingExamples[r.path] ?? {}
+  const requestExamples = Object.fromEntries(
+    Object.entries(examples).map(([name, e]) => [name, { summary: e.summary, value: e.request }])
+  )
+  const errorExamples = Object.fromEntries(
+    Object.entries(examples)
+      .filter(([, e]) => e.status >= 400)
+      .map(([name, e]) => [name, { status: e.status, body: e.response }])
+  )
+  const successExample = (status: string) =>
+    Object.fromEntries(
+      Object.entries(examples)
+        .filter(([, e]) => String(e.status) === status)
+        .map(([name, e]) => [name, { value: e.response }])
+    )
   return {
     post: {
       operationId: r.operationId,
@@ -185,20 +201,28 @@ function trackingRoute(r: TrackingRoute) {
       ...(r.parameters === undefined ? {} : { parameters: r.parameters }),
       requestBody: {
         required: true,
-        content: { 'application/json': { schema: schema(r.request) } },
+        content: { 'application/json': { schema: schema(r.request), examples: requestExamples } },
       },
       responses: withHeaders(
         {
           ...Object.fromEntries(
-            Object.entries(r.success).map(([status, s]) => [
-              status,
-              {
-                description: s.description,
-                content: { 'application/json': { schema: schema(s.schema) } },
-              },
-            ])
+            Object.entries(r.success).map(([status, s]) => {
+              const named = successExample(status)
+              return [
+                status,
+                {
+                  description: s.description,
+                  content: {
+                    'application/json': {
+                      schema: schema(s.schema),
+                      ...(Object.keys(named).length > 0 ? { examples: named } : {}),
+                    },
+                  },
+                },
+              ]
+            })
           ),
-          ...errorResponses([...keyedRouteErrors, ...r.errors]),
+          ...errorResponses([...keyedRouteErrors, ...r.errors], errorExamples),
         },
         { ...rateLimitHeaders, ...noStore }
       ),
@@ -385,6 +409,7 @@ export function buildOpenApiDocument() {
         affonsoParameters
       ),
       '/v1/clicks': trackingRoute({
+        path: '/v1/clicks',
         operationId: 'createClick',
         summary: 'Record a click captured on your server',
         description:
@@ -400,6 +425,7 @@ export function buildOpenApiDocument() {
         ],
       }),
       '/v1/signups': trackingRoute({
+        path: '/v1/signups',
         operationId: 'createSignup',
         summary: 'Record a sign-up (a referral) from a click',
         description:
@@ -413,6 +439,7 @@ export function buildOpenApiDocument() {
         errors: ['CLICK_NOT_FOUND', 'CLICK_EXPIRED', 'CUSTOMER_ALREADY_REFERRED'],
       }),
       '/v1/conversions': trackingRoute({
+        path: '/v1/conversions',
         operationId: 'createConversion',
         summary: 'Record a sale and its commission, exactly once',
         description:
@@ -432,6 +459,7 @@ export function buildOpenApiDocument() {
         ],
       }),
       '/v1/conversions/{id}/refund': trackingRoute({
+        path: '/v1/conversions/{id}/refund',
         operationId: 'refundConversion',
         summary: 'Refund a sale, in part or whole',
         description:

@@ -80,3 +80,140 @@ export const tokenExamples: Record<string, TokenExample> = {
     response: refused('GROUP_NOT_FOUND', 'No group with this id exists in the program.'),
   },
 }
+
+// The tracking routes' examples. Placeholders the OpenAPI test replaces with a fresh tenant's
+// values: `prog_example` (its program), `jane-doe` (an affiliate's tracking id), `clk_example` (a
+// click of that affiliate) and `cnv_example` (a sale of 99.00 through that click).
+const conversion = (values: Record<string, unknown>) => ({
+  success: true,
+  data: {
+    id: 'cnv_example',
+    referral_id: 'ref_example',
+    affiliate_id: 'aff_example',
+    program_id: 'prog_example',
+    external_event_id: 'in_1NqX2e',
+    sale_amount: 99,
+    sale_amount_currency: 'USD',
+    refunded_amount: 0,
+    sales_status: 'complete',
+    commission_id: 'com_example',
+    commission_amount: 19.8,
+    commission_currency: 'USD',
+    commission_status: 'pending',
+    hold_until: '2026-02-14T10:30:00.000Z',
+    created_at: '2026-01-15T10:30:00.000Z',
+    ...values,
+  },
+})
+
+export const trackingExamples: Record<string, Record<string, TokenExample>> = {
+  '/v1/clicks': {
+    click: {
+      summary: 'A click your server captured',
+      request: { programId: 'prog_example', trackingId: 'jane-doe', utmSource: 'newsletter' },
+      status: 201,
+      response: {
+        success: true,
+        data: {
+          id: 'clk_example',
+          trackingId: 'jane-doe',
+          programId: 'prog_example',
+          createdAt: '2026-01-15T10:30:00.000Z',
+        },
+      },
+    },
+    unknownAffiliate: {
+      summary: 'A tracking id no affiliate of the program has',
+      request: { programId: 'prog_example', trackingId: 'nobody' },
+      status: 404,
+      response: refused('AFFILIATE_NOT_FOUND', 'No affiliate of the program has this tracking id.'),
+    },
+  },
+  '/v1/signups': {
+    signup: {
+      summary: 'A sign-up from a click',
+      request: {
+        click_id: 'clk_example',
+        email: 'customer@example.com',
+        external_user_id: 'user_42',
+      },
+      status: 201,
+      response: {
+        success: true,
+        data: {
+          id: 'ref_example',
+          affiliate_id: 'aff_example',
+          program_id: 'prog_example',
+          click_id: 'clk_example',
+          email: 'customer@example.com',
+          external_user_id: 'user_42',
+          customer_id: null,
+          name: null,
+          status: 'lead',
+          rejection_reason: null,
+          created_at: '2026-01-15T10:30:00.000Z',
+          converted_at: null,
+        },
+      },
+    },
+    forgedClick: {
+      summary: 'A click id this service did not sign',
+      request: { click_id: 'clk_forged', email: 'customer@example.com' },
+      status: 404,
+      response: refused('CLICK_NOT_FOUND', 'No click with this id exists for this API key.'),
+    },
+  },
+  '/v1/conversions': {
+    sale: {
+      summary: 'A sale of 99.00 through a click',
+      request: {
+        external_event_id: 'in_1NqX2e',
+        sale_amount: 99,
+        click_id: 'clk_example',
+        customer_id: 'cus_Q1',
+      },
+      status: 201,
+      response: conversion({}),
+    },
+    tooManyDecimals: {
+      summary: 'More decimals than the currency has',
+      request: { external_event_id: 'in_1NqX2f', sale_amount: 99.001, click_id: 'clk_example' },
+      status: 400,
+      response: refused('VALIDATION_ERROR', 'The request body is not valid.', [
+        { path: 'sale_amount', message: 'must have at most 2 decimals for USD' },
+      ]),
+    },
+    otherCurrency: {
+      summary: "A sale in another currency than the program's",
+      request: {
+        external_event_id: 'in_1NqX2g',
+        sale_amount: 99,
+        sale_amount_currency: 'EUR',
+        click_id: 'clk_example',
+      },
+      status: 422,
+      response: refused('CURRENCY_MISMATCH', "The sale's currency is not the program's."),
+    },
+  },
+  '/v1/conversions/{id}/refund': {
+    partialRefund: {
+      summary: 'Half of a 99.00 sale refunded: the commission halves',
+      request: { amount: 49.5, external_event_id: 're_1NqX3a' },
+      status: 200,
+      response: conversion({
+        refunded_amount: 49.5,
+        sales_status: 'partial_refunded',
+        commission_amount: 9.9,
+      }),
+    },
+    tooMuch: {
+      summary: 'More than remains of the sale',
+      request: { amount: 100 },
+      status: 422,
+      response: refused(
+        'REFUND_EXCEEDS_SALE',
+        'The refund is larger than what remains of the sale.'
+      ),
+    },
+  },
+}
