@@ -3,10 +3,12 @@ import {
   bigint,
   boolean,
   check,
+  date,
   index,
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   smallint,
   text,
   timestamp,
@@ -236,6 +238,10 @@ export const commissions = pgTable(
       .where(sql`${t.kind} = 'lead'`),
     index('commissions_affiliate_idx').on(t.affiliateId, t.createdAt),
     index('commissions_payout_idx').on(t.payoutId),
+    // The dashboard's pending earnings: the unpaid commissions still in hold, never the history.
+    index('commissions_unpaid_hold_idx')
+      .on(t.affiliateId, t.holdUntil)
+      .where(sql`${t.status} = 'unpaid'`),
     check(
       'commissions_sign',
       sql`CASE ${t.kind} WHEN 'clawback' THEN ${t.amountMinor} < 0 ELSE ${t.amountMinor} >= 0 END`
@@ -255,3 +261,36 @@ export type Conversion = typeof conversions.$inferSelect
 export type Refund = typeof refunds.$inferSelect
 export type Commission = typeof commissions.$inferSelect
 export type Payout = typeof payouts.$inferSelect
+
+// Per-affiliate counts the dashboard reads, kept by triggers on the rows they count (migration
+// 0007), in the same transaction as each write: they cannot drift, and reading them costs the
+// same for an affiliate with a million clicks as for one with none.
+export const affiliateDays = pgTable(
+  'affiliate_days',
+  {
+    affiliateId: text('affiliate_id')
+      .notNull()
+      .references(() => affiliates.id, { onDelete: 'cascade' }),
+    // UTC day.
+    day: date('day', { mode: 'string' }).notNull(),
+    clicks: integer('clicks').notNull().default(0),
+    leads: integer('leads').notNull().default(0),
+    sales: integer('sales').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.affiliateId, t.day] })]
+)
+
+export const affiliateTotals = pgTable('affiliate_totals', {
+  affiliateId: text('affiliate_id')
+    .primaryKey()
+    .references(() => affiliates.id, { onDelete: 'cascade' }),
+  clicks: bigint('clicks', { mode: 'bigint' }).notNull().default(sql`0`),
+  leads: bigint('leads', { mode: 'bigint' }).notNull().default(sql`0`),
+  sales: bigint('sales', { mode: 'bigint' }).notNull().default(sql`0`),
+  saleMinor: minor('sale_minor').notNull().default(sql`0`),
+  refundedMinor: minor('refunded_minor').notNull().default(sql`0`),
+  // Commissions by state: unpaid (pending or approved, told apart by hold_until when read) and
+  // paid. Refunded and declined ones count in neither.
+  unpaidMinor: minor('unpaid_minor').notNull().default(sql`0`),
+  paidMinor: minor('paid_minor').notNull().default(sql`0`),
+})

@@ -1,12 +1,13 @@
 import type { Db } from '../data/db'
 import { retryTransient } from '../data/retry'
-import { findEmbedData } from '../data/statements/embed-data'
+import { type DashboardNumbers, findEmbedData } from '../data/statements/embed-data'
 import { ApiError } from '../errors'
 import type { EmbedTokenClaims } from './embed-tokens'
+import { minorToMajor } from './money'
 import { isPublicHttpsUrl } from './public-url'
 import { referralLink } from './referral-link'
 
-export interface EmbedData {
+export type EmbedData = {
   affiliate: { name: string | null; email: string; trackingId: string; avatarUrl: string | null }
   link: string
   websiteUrl: string
@@ -15,6 +16,118 @@ export interface EmbedData {
   group: { id: string; name: string }
   // The program's colours (`#rrggbb`), or null where the program has none.
   theme: { primaryColor: string | null; backgroundColor: string | null }
+} & Dashboard
+
+// The numbers of docs/TRACKING.md, "What the dashboard shows": every one computed from the
+// recorded events (through their rollups), zero when nothing happened. Amounts in major units.
+export interface Dashboard {
+  currency: string
+  asOf: string
+  rewards: {
+    type: 'percentage' | 'fixed'
+    // A percentage (20 for 20 %) or an amount per sale.
+    amount: number
+    duration: string
+    holdDays: number
+    leadReward: number | null
+  }
+  stats: {
+    clicks: number
+    leads: number
+    sales: number
+    salesAmount: number
+    earnings: { pending: number; approved: number; paid: number }
+  }
+  activity: { date: string; clicks: number; leads: number; sales: number }[]
+  earnings: {
+    id: string
+    customerId: string
+    date: string
+    amount: number | null
+    commission: number
+    status: 'pending' | 'approved' | 'paid' | 'refunded' | 'declined'
+    holdUntil: string | null
+    explanation: string
+  }[]
+  // Affonso's fields that this service does not offer: present, so its clients parse the
+  // answer, and never filled with invented values.
+  coupon: null
+  couponBlueprint: null
+  creatives: []
+  incentives: []
+  portalUrl: null
+}
+
+const DECLINED: Record<string, string> = {
+  self_referral: 'Not rewarded: a self-referral',
+  partnership_not_approved: 'Not rewarded: the partnership was not approved yet',
+  reward_duration_over: 'Not rewarded: the reward period for this customer was over',
+}
+
+export function dashboardNumbers(n: DashboardNumbers, nowMs = Date.parse(n.asOf)): Dashboard {
+  const major = (minor: string | bigint) => minorToMajor(BigInt(minor), n.currencyDigits)
+  const money = (minor: string | bigint) =>
+    `${major(minor).toFixed(n.currencyDigits)} ${n.currency}`
+  const t = n.terms
+  const unpaid = BigInt(n.totals.unpaid_minor)
+  const pending = BigInt(n.pendingMinor)
+  return {
+    currency: n.currency,
+    asOf: new Date(n.asOf).toISOString(),
+    rewards: {
+      type: t.rewardType,
+      amount:
+        t.rewardType === 'percentage' ? t.rewardBasisPoints / 100 : major(t.rewardFixedMinor ?? 0n),
+      duration: t.rewardDuration === 'months' ? `months:${t.rewardMonths}` : t.rewardDuration,
+      holdDays: t.holdDays,
+      leadReward: t.leadRewardMinor === null ? null : major(t.leadRewardMinor),
+    },
+    stats: {
+      clicks: Number(n.totals.clicks),
+      leads: Number(n.totals.leads),
+      sales: Number(n.totals.sales),
+      salesAmount: major(BigInt(n.totals.sale_minor) - BigInt(n.totals.refunded_minor)),
+      earnings: {
+        pending: major(pending),
+        approved: major(unpaid - pending),
+        paid: major(n.totals.paid_minor),
+      },
+    },
+    activity: n.activity,
+    earnings: n.earnings.map((e) => {
+      const held = e.status === 'unpaid' && Date.parse(e.hold_until) > nowMs
+      const status = e.status === 'unpaid' ? (held ? 'pending' : 'approved') : e.status
+      const rate =
+        e.reward_type === 'percentage'
+          ? `${(e.reward_basis_points ?? 0) / 100} % of ${money(e.base_minor)}`
+          : `${money(e.reward_fixed_minor ?? 0n)} per sale`
+      const what =
+        e.kind === 'lead'
+          ? 'Reward for a new referral'
+          : e.kind === 'clawback'
+            ? `Taken back: a refund of ${money(e.base_minor)}`
+            : e.status === 'declined'
+              ? (DECLINED[e.decline_reason ?? ''] ?? 'Not rewarded')
+              : rate
+      return {
+        id: e.id,
+        customerId: e.referral_id,
+        date: new Date(e.created_at).toISOString(),
+        amount: e.sale_minor === null ? null : major(e.sale_minor),
+        commission: major(e.amount_minor),
+        status,
+        holdUntil: held ? new Date(e.hold_until).toISOString() : null,
+        explanation: held
+          ? `${what}, held until ${new Date(e.hold_until).toISOString().slice(0, 10)}`
+          : what,
+      }
+    }),
+    coupon: null,
+    couponBlueprint: null,
+    creatives: [],
+    incentives: [],
+    portalUrl: null,
+  }
 }
 
 // What the embedded page needs besides the data: the origins allowed to frame it.
@@ -46,6 +159,7 @@ export async function readEmbedView(db: Db, claims: EmbedTokenClaims): Promise<E
       program: { id: found.programId, name: found.programName, logoUrl: loadable(found.logoUrl) },
       group: { id: found.groupId, name: found.groupName },
       theme: { primaryColor: found.primaryColor, backgroundColor: found.backgroundColor },
+      ...dashboardNumbers(found.numbers),
     },
     embedOrigins: found.allowedEmbedOrigins,
   }

@@ -4,6 +4,7 @@ import { applyMigrations } from '../../drizzle/migrate'
 import { engineTarget } from '../../drizzle/targets'
 import { createScratchDatabase, type ScratchDatabase } from '../../tools/scratch-database'
 import { startSqlEndpoint } from '../../tools/sql-endpoint/index'
+import { ROLLUP_DIFFERENCES } from './rollup-recount'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -36,7 +37,17 @@ export default async function setup(project: TestProject) {
   project.provide('engineKind', endpoint.engine.kind)
 
   return async () => {
-    await endpoint.close()
-    await scratch?.drop()
+    try {
+      // After every worker test, races and faults included: the rollups must equal a recount.
+      const [row] = (await endpoint.engine.query(ROLLUP_DIFFERENCES, [])).rows
+      if (row?.[0] !== '0') {
+        throw new Error(
+          `the rollups of ${row?.[0]} affiliates differ from a recount of their raw rows`
+        )
+      }
+    } finally {
+      await endpoint.close()
+      await scratch?.drop()
+    }
   }
 }

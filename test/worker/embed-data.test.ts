@@ -48,6 +48,30 @@ describe('GET /v1/embed/data', () => {
           program: { id: t.programId, name: 'Test program', logoUrl: null },
           group: { id: t.groupId, name: 'Default' },
           theme: { primaryColor: null, backgroundColor: null },
+          // A new affiliate: zeros, the default terms, and Affonso's fields present and empty.
+          currency: 'USD',
+          asOf: expect.any(String),
+          rewards: {
+            type: 'percentage',
+            amount: 20,
+            duration: 'forever',
+            holdDays: 30,
+            leadReward: null,
+          },
+          stats: {
+            clicks: 0,
+            leads: 0,
+            sales: 0,
+            salesAmount: 0,
+            earnings: { pending: 0, approved: 0, paid: 0 },
+          },
+          activity: expect.any(Array),
+          earnings: [],
+          coupon: null,
+          couponBlueprint: null,
+          creatives: [],
+          incentives: [],
+          portalUrl: null,
         },
       })
     }

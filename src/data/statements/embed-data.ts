@@ -22,6 +22,50 @@ export interface EmbedDataFields {
   allowedEmbedOrigins: string[]
   groupId: string
   groupName: string
+  numbers: DashboardNumbers
+}
+
+// The counts and earnings (see the statement below for where each comes from). Amounts are
+// minor units, as text (bigint), in the program's currency.
+export interface DashboardNumbers {
+  asOf: string
+  currency: string
+  currencyDigits: number
+  terms: {
+    rewardType: 'percentage' | 'fixed'
+    rewardBasisPoints: number
+    rewardFixedMinor: string | null
+    rewardDuration: 'once' | 'forever' | 'months'
+    rewardMonths: number | null
+    holdDays: number
+    leadRewardMinor: string | null
+  }
+  totals: {
+    clicks: string
+    leads: string
+    sales: string
+    sale_minor: string
+    refunded_minor: string
+    unpaid_minor: string
+    paid_minor: string
+  }
+  pendingMinor: string
+  activity: { date: string; clicks: number; leads: number; sales: number }[]
+  earnings: {
+    id: string
+    referral_id: string
+    created_at: string
+    kind: 'sale' | 'lead' | 'clawback'
+    amount_minor: string
+    status: 'unpaid' | 'paid' | 'refunded' | 'declined'
+    hold_until: string
+    base_minor: string
+    reward_type: 'percentage' | 'fixed'
+    reward_basis_points: number | null
+    reward_fixed_minor: string | null
+    decline_reason: string | null
+    sale_minor: string | null
+  }[]
 }
 
 interface EmbedDataRow extends Record<string, unknown> {
@@ -42,6 +86,7 @@ interface EmbedDataRow extends Record<string, unknown> {
   allowed_embed_origins: string[] | null
   group_id: string | null
   group_name: string | null
+  numbers: DashboardNumbers | null
 }
 
 export interface EmbedDataKey {
@@ -74,7 +119,41 @@ export async function findEmbedData(
       a.name AS user_name, u.email AS user_email, a.image AS user_image,
       p.id AS program_id, p.name AS program_name,
       p.website_url, p.referral_param, p.logo_url, p.primary_color, p.background_color,
-      p.allowed_embed_origins, g.id AS group_id, g.name AS group_name
+      p.allowed_embed_origins, g.id AS group_id, g.name AS group_name,
+      -- The numbers, from the rollups the triggers of migration 0007 keep, so their cost does
+      -- not grow with the history: the totals row, 30 day rows, the unpaid commissions still in
+      -- hold (pending; the rest of unpaid is approved) and the 20 latest commissions.
+      CASE WHEN a.id IS NOT NULL THEN jsonb_build_object(
+        'asOf', now(),
+        'currency', p.currency,
+        'currencyDigits', p.currency_digits,
+        'terms', jsonb_build_object(
+          'rewardType', g.reward_type, 'rewardBasisPoints', g.reward_basis_points,
+          'rewardFixedMinor', g.reward_fixed_minor::text, 'rewardDuration', g.reward_duration,
+          'rewardMonths', g.reward_months, 'holdDays', g.hold_days,
+          'leadRewardMinor', g.lead_reward_minor::text),
+        'totals', (SELECT jsonb_build_object('clicks', coalesce(x.clicks, 0)::text,
+            'leads', coalesce(x.leads, 0)::text, 'sales', coalesce(x.sales, 0)::text,
+            'sale_minor', coalesce(x.sale_minor, 0)::text,
+            'refunded_minor', coalesce(x.refunded_minor, 0)::text,
+            'unpaid_minor', coalesce(x.unpaid_minor, 0)::text,
+            'paid_minor', coalesce(x.paid_minor, 0)::text)
+          FROM (SELECT 1) AS o LEFT JOIN affiliate_totals x ON x.affiliate_id = a.id),
+        'pendingMinor', (SELECT coalesce(sum(m.amount_minor), 0)::text FROM commissions m
+          WHERE m.affiliate_id = a.id AND m.status = 'unpaid' AND m.hold_until > now()),
+        'activity', (SELECT jsonb_agg(jsonb_build_object('date', d.day::date, 'clicks', coalesce(x.clicks, 0),
+            'leads', coalesce(x.leads, 0), 'sales', coalesce(x.sales, 0)) ORDER BY d.day)
+          FROM generate_series((now() AT TIME ZONE 'UTC')::date - 29, (now() AT TIME ZONE 'UTC')::date,
+            interval '1 day') AS d(day)
+          LEFT JOIN affiliate_days x ON x.affiliate_id = a.id AND x.day = d.day::date),
+        'earnings', (SELECT coalesce(jsonb_agg(to_jsonb(e) ORDER BY e.created_at DESC, e.id), '[]'::jsonb)
+          FROM (SELECT m.id, m.referral_id, m.created_at, m.kind, m.amount_minor::text AS amount_minor,
+              m.status, m.hold_until, m.base_minor::text AS base_minor, m.reward_type,
+              m.reward_basis_points, m.reward_fixed_minor::text AS reward_fixed_minor,
+              m.decline_reason, c.sale_minor::text AS sale_minor
+            FROM commissions m LEFT JOIN conversions c ON c.id = m.conversion_id
+            WHERE m.affiliate_id = a.id ORDER BY m.created_at DESC, m.id LIMIT 20) AS e)
+      ) END AS numbers
     FROM (SELECT 1) AS one
     LEFT JOIN embed_tokens t
       ON t.affiliate_id = ${key.affiliateId}::text AND t.program_id = ${key.programId}::text
@@ -107,5 +186,6 @@ export async function findEmbedData(
     allowedEmbedOrigins: present(row.allowed_embed_origins, 'allowed_embed_origins'),
     groupId: present(row.group_id, 'group_id'),
     groupName: present(row.group_name, 'group_name'),
+    numbers: present(row.numbers, 'numbers'),
   }
 }

@@ -31,6 +31,43 @@ export const embedDataResponse = z.object({
       primaryColor: z.nullable(z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/))),
       backgroundColor: z.nullable(z.string().check(z.regex(/^#[0-9a-fA-F]{6}$/))),
     }),
+    // docs/TRACKING.md, "What the dashboard shows": amounts in major units of `currency`.
+    currency: z.string(),
+    asOf: z.iso.datetime(),
+    rewards: z.object({
+      type: z.enum(['percentage', 'fixed']),
+      amount: z.number(),
+      duration: z.string(),
+      holdDays: z.int(),
+      leadReward: z.nullable(z.number()),
+    }),
+    stats: z.object({
+      clicks: z.int(),
+      leads: z.int(),
+      sales: z.int(),
+      salesAmount: z.number(),
+      earnings: z.object({ pending: z.number(), approved: z.number(), paid: z.number() }),
+    }),
+    activity: z.array(
+      z.object({ date: z.iso.date(), clicks: z.int(), leads: z.int(), sales: z.int() })
+    ),
+    earnings: z.array(
+      z.object({
+        id: z.string(),
+        customerId: z.string(),
+        date: z.iso.datetime(),
+        amount: z.nullable(z.number()),
+        commission: z.number(),
+        status: z.enum(['pending', 'approved', 'paid', 'refunded', 'declined']),
+        holdUntil: z.nullable(z.iso.datetime()),
+        explanation: z.string(),
+      })
+    ),
+    coupon: z.null(),
+    couponBlueprint: z.null(),
+    creatives: z.array(z.never()),
+    incentives: z.array(z.never()),
+    portalUrl: z.null(),
   }),
 })
 
