@@ -128,22 +128,17 @@ function embedPage(operationId: string, summary: string, extraParameters: object
   }
 }
 
-// Affonso's iframe parameters: accepted, and (today) without effect.
-const affonsoParameters = [
-  'bg',
-  'lang',
-  'showHeader',
-  'showRewards',
-  'showReports',
-  'showResources',
-  'enableQRCode',
-  'padding',
-].map((name) => ({
+// Affonso's iframe parameters: the `show*` and `enableQRCode` switches act (false or 0 hides the
+// part); the others are accepted and change nothing yet.
+const acting = ['showHeader', 'showRewards', 'showReports', 'enableQRCode']
+const affonsoParameters = [...acting, 'bg', 'lang', 'showResources', 'padding'].map((name) => ({
   name,
   in: 'query',
   required: false,
   schema: { type: 'string' },
-  description: 'Accepted for Affonso’s iframe snippet; it changes nothing on this page yet.',
+  description: acting.includes(name)
+    ? '`false` or `0` hides this part of the page (Affonso’s iframe option).'
+    : 'Accepted for Affonso’s iframe snippet; it changes nothing on this page yet.',
 }))
 
 // What every API-key route refuses before its own checks.

@@ -7,7 +7,7 @@ import { judge, methodNotAllowed } from '../errors'
 import { database } from '../middleware/database'
 import { requireEmbedToken } from '../middleware/embed-token'
 import { embedTokenRateLimit } from '../middleware/rate-limit'
-import { dashboard } from '../pages/dashboard'
+import { dashboard, dashboardOptions } from '../pages/dashboard'
 import { type DocumentParts, htmlDocument } from '../pages/document'
 import { errorScreen, isTokenError } from '../pages/error-screen'
 import { frameAncestors, newNonce, pageHeaders } from '../pages/security'
@@ -47,7 +47,14 @@ for (const path of ['/embed', '/embed/referrals']) {
       const { data, embedOrigins } = await readEmbedView(c.var.db, c.var.claims)
       return sendPage(c, {
         status: 200,
-        parts: { title: `${data.program.name}: your referral dashboard`, body: dashboard(data) },
+        parts: {
+          title: `${data.program.name}: your referral dashboard`,
+          // Affonso's iframe options (showHeader, showRewards, showReports, enableQRCode).
+          body: dashboard(
+            data,
+            dashboardOptions((name) => c.req.query(name))
+          ),
+        },
         colors: data.theme,
         ancestors: frameAncestors(embedOrigins),
       })
