@@ -67,7 +67,7 @@ export function dashboard(
       <input id="link" readonly value="${data.link}" aria-labelledby="lt">
       <button id="copy" type="button">${t.copyLink}</button>
     </div>
-    <p id="copied" class="m" role="status"></p>
+    <p id="copied" class="m" role="status" data-ok="${t.linkCopied}" data-fail="${t.copyFailed}"></p>
     ${data.stats.clicks === 0 ? html`<p>${t.noClicks}</p>` : ''}
     ${
       o.enableQRCode
@@ -109,7 +109,7 @@ export function dashboard(
 export function rewardSentence(r: EmbedData['rewards'], t: Strings, f: Formats): string {
   const months = /^months:(\d+)$/.exec(r.duration)?.[1]
   return t.reward({
-    percentage: r.type === 'percentage' ? `${f.count(r.amount)} %` : null,
+    percentage: r.type === 'percentage' ? t.percent(f.count(r.amount)) : null,
     fixed: r.type === 'fixed' ? f.money(r.amount) : null,
     duration: months !== undefined ? Number(months) : r.duration === 'once' ? 'once' : 'forever',
     holdDays: r.holdDays,

@@ -6,6 +6,9 @@ type Html = HtmlEscapedString | Promise<HtmlEscapedString>
 
 export interface DocumentParts {
   title: string
+  // The page's language and direction (the catalogue's locale and dir); English by default.
+  lang?: string | undefined
+  dir?: 'ltr' | 'rtl' | undefined
   nonce: string
   // :root custom properties from theme.ts: built from parsed numbers, never from raw input.
   themeCss: string
@@ -19,7 +22,8 @@ export interface DocumentParts {
 // the generated theme are inserted raw.
 export function htmlDocument(p: DocumentParts): Html {
   const expired = p.expired ? html` data-expired="${p.expired}"` : ''
-  return html`<!doctype html><html lang="en"${expired}>
+  const dir = p.dir === 'rtl' ? html` dir="rtl"` : ''
+  return html`<!doctype html><html lang="${p.lang ?? 'en'}"${dir}${expired}>
 <head>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width,initial-scale=1">

@@ -54,6 +54,7 @@ if (copy && link && copied) {
       link.select()
       ok = document.execCommand('copy')
     }
-    copied.textContent = ok ? 'Link copied.' : 'Press Ctrl+C to copy the link.'
+    // The page's language: the server put both sentences on the element.
+    copied.textContent = (ok ? copied.dataset.ok : copied.dataset.fail) ?? ''
   }
 }

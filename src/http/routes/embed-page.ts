@@ -10,6 +10,7 @@ import { embedTokenRateLimit } from '../middleware/rate-limit'
 import { dashboard, dashboardOptions } from '../pages/dashboard'
 import { type DocumentParts, htmlDocument } from '../pages/document'
 import { errorScreen, isTokenError } from '../pages/error-screen'
+import { catalogues, chooseLanguage } from '../pages/languages'
 import { frameAncestors, newNonce, pageHeaders } from '../pages/security'
 import { themeChoice, themeCss } from '../pages/theme'
 
@@ -17,19 +18,25 @@ type Colors = Parameters<typeof themeCss>[1]
 
 interface Page {
   status: ContentfulStatusCode
-  parts: Omit<DocumentParts, 'nonce' | 'themeCss'>
+  parts: Omit<DocumentParts, 'nonce' | 'themeCss' | 'lang' | 'dir'>
   colors: Colors
   // Who may frame it (pages/security.ts).
   ancestors: string
 }
 
+// The visitor's catalogue (pages/languages.ts): `?lang=`, else Accept-Language, else English.
+const stringsFor = <E extends AppEnv>(c: Context<E>) =>
+  catalogues[chooseLanguage(c.req.query('lang'), c.req.header('Accept-Language'))]
+
 function sendPage<E extends AppEnv>(c: Context<E>, page: Page) {
   const nonce = newNonce()
+  const t = stringsFor(c)
   const css = themeCss(themeChoice(c.req.query('theme')), page.colors)
   return c.html(
-    htmlDocument({ ...page.parts, nonce, themeCss: css }),
+    htmlDocument({ ...page.parts, lang: t.locale, dir: t.dir, nonce, themeCss: css }),
     page.status,
-    pageHeaders(nonce, page.ancestors)
+    // The language may come from Accept-Language, so a cache must key on it too.
+    { ...pageHeaders(nonce, page.ancestors), Vary: 'Accept-Language' }
   )
 }
 
@@ -39,20 +46,22 @@ function sendPage<E extends AppEnv>(c: Context<E>, page: Page) {
 export const embedPage = new Hono<AppEnv>()
 
 // Also at Affonso's documented iframe address, so its snippet works with only the host changed.
-// Its parameters are read where they change something (theme, …); the others, and unknown ones,
+// Its parameters are read where they change something (theme, lang, …); the others, and unknown ones,
 // are ignored.
 for (const path of ['/embed', '/embed/referrals']) {
   embedPage
     .get(path, database, requireEmbedToken('query'), embedTokenRateLimit, async (c) => {
       const { data, embedOrigins } = await readEmbedView(c.var.db, c.var.claims)
+      const t = stringsFor(c)
       return sendPage(c, {
         status: 200,
         parts: {
-          title: `${data.program.name}: your referral dashboard`,
+          title: t.title(data.program.name),
           // Affonso's iframe options (showHeader, showRewards, showReports, enableQRCode).
           body: dashboard(
             data,
-            dashboardOptions((name) => c.req.query(name))
+            dashboardOptions((name) => c.req.query(name)),
+            t
           ),
         },
         colors: data.theme,
@@ -66,7 +75,7 @@ for (const path of ['/embed', '/embed/referrals']) {
 // error code, a 5xx logged); only the rendering differs.
 embedPage.onError((thrown, c) => {
   const error = judge(c, thrown)
-  const { title, body } = errorScreen(error.code, c.var.requestId)
+  const { title, body } = errorScreen(error.code, c.var.requestId, stringsFor(c))
   return sendPage(c, {
     status: error.status,
     parts: { title, body, expired: isTokenError(error.code) ? error.code : undefined },
