@@ -5,6 +5,7 @@ import { accessLog } from './http/middleware/access-log'
 import { requestId } from './http/middleware/request-id'
 import { embedData } from './http/routes/embed-data'
 import { embedPage } from './http/routes/embed-page'
+import { hostScripts } from './http/routes/host-scripts'
 import { embedToken } from './http/routes/embed-token'
 import { health } from './http/routes/health'
 import { openapi } from './http/routes/openapi'
@@ -21,6 +22,7 @@ export function createApp() {
     .route('/', embedPage)
     .route('/', tracking)
     .route('/', trackClick)
+    .route('/', hostScripts)
     .route('/', openapi)
     .notFound(notFound)
     .onError(onError)

@@ -1,62 +1,66 @@
-// The host app's pages. The "signed-in" page never sees the API key: its script asks this
-// server for a token, puts the dashboard in an iframe, sizes the iframe to the height the
-// dashboard reports, and fetches a new token when the dashboard says the old one is dead (it
-// expired, or another tab of the same user was issued a newer one, which revokes it). The
-// landing page (landing.ts) is where an affiliate's link leads, with the same dashboard beside.
+// The host app's pages. The "signed-in" page never sees the API key: it asks this server for a
+// token and leaves the rest to the service's embedding script, `<service>/embed.js`
+// (src/http/pages/embed-host.client.ts): it puts the dashboard in the iframe, sizes the iframe to
+// the height the dashboard reports, and fetches a new token when the dashboard says the old one
+// is dead (it expired, or another tab of the same user was issued a newer one, which revokes
+// it). The landing page (landing.ts) is where an affiliate's link leads, with the same dashboard
+// beside.
+//
+// The simplest integration needs no code at all:
+//   <div data-embed-token-url="/api/embed-token" data-theme="dark"></div>
+//   <script src="https://<service>/embed.js" defer></script>
+// These pages call `EmbedDashboard.mount` instead, to see each token answer (its trackingId).
 
 export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
 // JSON inside <script>: `<` escaped so no value can close the element.
 export const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c')
 
-// The dashboard in `#dashboard`, kept alive, for the page's status line `#status`. Sets
-// `window.embedEvents` (what the dashboard said, newest last; the browser tests read it) and
-// calls `window.onDashboardToken(answer)`, when defined, with each answer of /api/embed-token.
+// The dashboard in the iframe `#dashboard`, for the page's status line `#status`, through
+// `<service>/embed.js` (loaded here unless the page already has it). Sets `window.embedEvents`
+// (what the dashboard said, newest last; the browser tests read it) and calls
+// `window.onDashboardToken(answer)`, when defined, with each answer of /api/embed-token.
 export function dashboardScript(settings: { service: string; theme: string }): string {
   return `const settings = ${scriptJson(settings)};
 const frame = document.getElementById('dashboard');
 const status = document.getElementById('status');
 window.embedEvents = [];
-// A token that dies again at once (a misconfigured server) must not make a request loop.
-let mints = [];
 
-async function showDashboard() {
-  const now = Date.now();
-  mints = mints.filter((t) => now - t < 60000);
-  if (mints.length >= 3) {
-    status.textContent = 'The dashboard could not be opened. Please reload the page later.';
-    return;
-  }
-  mints.push(now);
+// This app's server mints the token with its API key; the script asks for one when it needs it.
+async function getToken() {
   const response = await fetch('/api/embed-token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
-  if (!response.ok) {
-    status.textContent = 'The dashboard could not be opened (' + response.status + ').';
-    return;
-  }
+  if (!response.ok) throw new Error('The dashboard could not be opened (' + response.status + ').');
   const answer = await response.json();
   if (typeof window.onDashboardToken === 'function') window.onDashboardToken(answer);
-  const url = new URL('/embed', settings.service);
-  url.searchParams.set('token', answer.token);
-  url.searchParams.set('theme', settings.theme);
-  frame.src = url.href;
+  return answer.token;
 }
 
-window.addEventListener('message', (event) => {
-  // Only the dashboard, from the service's origin, in our own iframe, is listened to.
-  if (event.origin !== settings.service || event.source !== frame.contentWindow) return;
-  const message = event.data;
-  if (message === null || typeof message !== 'object') return;
-  window.embedEvents.push(message);
-  if (message.type === 'embed:ready' && Number.isFinite(message.height)) {
-    frame.style.height = Math.min(Math.max(message.height, 100), 4000) + 'px';
-    status.textContent = '';
-  } else if (message.type === 'embed:token-expired') {
-    status.textContent = 'Refreshing your session…';
-    showDashboard();
-  }
+// What embed.js passes on from the dashboard (only from the service, in this frame).
+frame.addEventListener('embed:ready', (event) => {
+  window.embedEvents.push(event.detail);
+  status.textContent = '';
+});
+frame.addEventListener('embed:token-expired', (event) => {
+  window.embedEvents.push(event.detail);
+  status.textContent = 'Refreshing your session…';
+});
+frame.addEventListener('embed:error', (event) => {
+  status.textContent = event.detail.message;
 });
 
-showDashboard();
+function mountDashboard() {
+  window.EmbedDashboard.mount(frame, { getToken, theme: settings.theme });
+}
+if (window.EmbedDashboard) mountDashboard();
+else {
+  const script = document.createElement('script');
+  script.src = settings.service + '/embed.js';
+  script.onload = mountDashboard;
+  script.onerror = () => {
+    status.textContent = 'The dashboard script did not load (is the service running?).';
+  };
+  document.head.append(script);
+}
 `
 }
 
@@ -85,6 +89,7 @@ export function hostPage(options: { serviceUrl: string; userName: string; theme:
   <p id="loop" hidden>Try the whole loop: open <a id="loop-link" href="/landing">your link on this app</a>
     (best in a private window), sign up, buy, refund, and watch what the service answers.</p>
 </main>
+<script src="${escapeHtml(`${settings.service}/embed.js`)}"></script>
 <script>
 ${dashboardScript(settings)}
 // The landing page of this app with the affiliate's tracking id: where a referral link leads.

@@ -1,8 +1,11 @@
 import type { Cookie, Page } from 'playwright-core'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { TRACK_SCRIPT } from '../../src/http/pages/assets.generated'
+import { readFileSync } from 'node:fs'
 import { useBrowser } from './support/browser'
 import { startTrackServers, type TrackServers } from './support/track-servers'
+
+// The minified tracking script, as the worker serves it (tools/generate-assets.ts).
+const TRACK_SCRIPT = readFileSync(new URL('../../public/track.js', import.meta.url), 'utf8')
 
 // The tracking script (GET /track.js, src/http/pages/track.client.ts) as a host page runs it,
 // against a fake POST /v1/track/click: independent of the worker, so it pins the script's own

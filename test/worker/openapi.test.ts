@@ -52,6 +52,7 @@ describe('GET /openapi.json', () => {
     expect(doc.openapi).toBe('3.1.0')
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/embed',
+      '/embed.js',
       '/embed/referrals',
       '/healthz',
       '/openapi.json',

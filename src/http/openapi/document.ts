@@ -486,6 +486,20 @@ export function buildOpenApiDocument() {
           },
         },
       },
+      '/embed.js': {
+        get: {
+          operationId: 'embeddingScript',
+          summary: 'The embedding script for host pages',
+          description:
+            '`<div data-embed-token-url="/api/embed-token" data-theme="dark"></div>` with `<script src=".../embed.js" defer>`, or `window.EmbedDashboard.mount(element, { getToken, theme, lang })`: gets a token (POSTs JSON, same-origin, to `data-embed-token-url`, which answers `{ token }`), frames `/embed?token=…` in the element (or in the `<iframe>` given), sizes it from `embed:ready`, and on `embed:token-expired` gets a new token and reloads the frame (at most 3 times a minute). Accepts messages only from this origin and its own frame; passes them on as DOM events of the same type on the element, and failures as `embed:error`. At most 2 KiB gzip.',
+          responses: {
+            '200': {
+              description: 'The script',
+              content: { 'text/javascript': { schema: { type: 'string' } } },
+            },
+          },
+        },
+      },
       '/v1/track/click': {
         options: {
           operationId: 'trackClickPreflight',

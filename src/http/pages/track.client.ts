@@ -1,7 +1,7 @@
 // The tracking script a host puts on its own pages:
 //   <script src="https://<service>/track.js" data-program="prog_…" defer></script>
 // It runs in the browser, on someone else's site: standalone, no imports, no dependencies.
-// tools/generate-assets.ts minifies it into assets.generated.ts (TRACK_SCRIPT, served as
+// tools/generate-assets.ts minifies it into public/track.js (served as
 // GET /track.js; `npm run assets`) and fails when it grows past 2 KiB gzip. Type-checked on its
 // own, with the DOM's types, by tsconfig.client.json. docs/TRACKING.md documents the behaviour.
 //

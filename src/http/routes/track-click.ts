@@ -13,7 +13,6 @@ import { methodNotAllowed } from '../errors'
 import { database } from '../middleware/database'
 import { validationDetails } from '../middleware/json-body'
 import { limiterAllows } from '../middleware/rate-limit'
-import { TRACK_SCRIPT } from '../pages/assets.generated'
 
 // POST /v1/track/click: the tracking script's click, from a visitor's browser, without a key.
 // Its only power is to put one click on the queue: the database is not on its path (the
@@ -37,16 +36,6 @@ function corsHeaders(origin: string): Record<string, string> {
 }
 
 export const trackClick = new Hono<AppEnv>()
-  // The script hosts put on their pages (src/http/pages/track.client.ts, minified). Cached
-  // briefly, so a new version reaches every page within minutes.
-  .get('/track.js', (c) =>
-    c.body(TRACK_SCRIPT, 200, {
-      'Content-Type': 'text/javascript; charset=utf-8',
-      'Cache-Control': 'public, max-age=300',
-      'X-Content-Type-Options': 'nosniff',
-    })
-  )
-  .all('/track.js', methodNotAllowed(['GET', 'HEAD']))
   .options('/v1/track/click', (c) => {
     // Any origin may ask; the answer to the click itself says whether it was allowed.
     const origin = c.req.header('Origin') ?? '*'

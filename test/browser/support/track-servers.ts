@@ -1,6 +1,9 @@
 import { once } from 'node:events'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import { TRACK_SCRIPT } from '../../../src/http/pages/assets.generated'
+import { readFileSync } from 'node:fs'
+
+// The minified tracking script, as the worker serves it (tools/generate-assets.ts).
+const TRACK_SCRIPT = readFileSync(new URL('../../../public/track.js', import.meta.url), 'utf8')
 
 // The tracking script on its own, without the worker: a "service" that serves the generated
 // TRACK_SCRIPT as /track.js and fakes POST /v1/track/click, and a "host" whose pages load it.
