@@ -1,8 +1,9 @@
 // Amounts arrive as decimal numbers in major units (`99.00` dollars) and are kept as integer minor
-// units (9900 cents) in bigints, so that sums, percentages and refunds are exact. Conversions
-// never multiply floats (0.29 * 100 is 28.999999999999996): a number is read from its shortest
-// round-trip decimal spelling, the one `String(n)` gives, which is what the sender wrote in JSON
-// whenever that has at most 15 significant digits.
+// units (9900 cents). The conversion in, the commission's percentage and the refunds' shares are
+// computed by the statements (migrations/0005), in exact numeric arithmetic, from the program's
+// stored digits; this module has what the worker and the CLI need around them: the digits a
+// currency has, minor units back to major for answers, and percentages typed by an operator,
+// which are read from their decimal spelling, never by multiplying floats.
 //
 // How many minor digits a currency has comes from Intl (CLDR), the same source that formats it.
 // Intl accepts any well-formed code (`XYZ` formats with 2 digits), so only the codes that
@@ -34,13 +35,6 @@ export function currencyDecimals(code: string): number | undefined {
   }).resolvedOptions()
   if (maximumFractionDigits !== undefined) decimalsCache.set(code, maximumFractionDigits)
   return maximumFractionDigits
-}
-
-// The program's currency is checked when it is set, so an unknown one here is a programmer error.
-function knownDecimals(currency: string): number {
-  const decimals = currencyDecimals(currency)
-  if (decimals === undefined) throw new RangeError(`unknown currency: ${currency}`)
-  return decimals
 }
 
 // A decimal as `digits × 10^-scale`; scale is negative for numbers like 1e21.
@@ -92,120 +86,15 @@ function majorText(minor: bigint, decimals: number): `${number}` {
   return `${sign}${text}` as `${number}`
 }
 
-export type MinorResult = { ok: true; minor: bigint } | { ok: false; problem: string }
-
-export interface ToMinorOptions {
-  // Zero is refused unless allowed (a sale of 0 makes no sense; a minimum payout of 0 does).
-  allowZero?: boolean
-  // In major units.
-  max?: number
-}
-
-// An amount from JSON, in major units, to minor units. Problems are phrased to follow the field's
-// name in a validation detail. Negative amounts are always refused: the API never takes them.
-export function toMinor(
-  amount: number,
-  currency: string,
-  options: ToMinorOptions = {}
-): MinorResult {
-  const { allowZero = false, max = MAX_AMOUNT } = options
-  const decimals = knownDecimals(currency)
-  if (!Number.isFinite(amount)) return { ok: false, problem: 'must be a finite number' }
-  if (amount < 0 || (amount === 0 && !allowZero)) {
-    return { ok: false, problem: allowZero ? 'must not be negative' : 'must be greater than 0' }
-  }
-  const decimal = parseDecimal(String(amount))
-  const minor = decimal === undefined ? undefined : scaleTo(decimal, decimals)
-  if (minor === undefined) {
-    const problem =
-      decimals === 0
-        ? `must be a whole number for ${currency}`
-        : `must have at most ${decimals} decimals for ${currency}`
-    return { ok: false, problem }
-  }
-  if (minor > maxMinor(max, decimals)) return { ok: false, problem: `must be at most ${max}` }
-  return { ok: true, minor }
-}
-
-function maxMinor(max: number, decimals: number): bigint {
-  const decimal = Number.isFinite(max) ? parseDecimal(String(max)) : undefined
-  const scaled = decimal === undefined ? undefined : scaleTo(decimal, decimals)
-  if (scaled === undefined) throw new RangeError(`max must fit the currency's decimals: ${max}`)
-  return scaled
-}
-
-// Back to a number in major units for JSON. Parsing the decimal text rounds once, to the double
-// nearest the exact value, which is the number `19.8` in a JSON body also parses to.
 // Minor units back to major with a digit count stored beside the amount (a program stores its
 // currency's digits when the currency is set: Node's and workerd's Intl differ on a few).
 export function minorToMajor(minor: bigint, digits: number): number {
   return Number(majorText(minor, digits))
 }
 
-export function fromMinor(minor: bigint, currency: string): number {
-  return Number(majorText(minor, knownDecimals(currency)))
-}
-
-// `$19.80`, `19,80 €`, `¥12,345`: formatted from the exact decimal text, not from a double.
-export function formatMinor(minor: bigint, currency: string, locale: string): string {
-  const text = majorText(minor, knownDecimals(currency))
-  return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(text)
-}
-
-// `numerator / denominator` rounded half away from zero (bigint division truncates toward zero),
-// so that a negative amount rounds as the mirror image of the positive one.
-export function divideRounded(numerator: bigint, denominator: bigint): bigint {
-  if (denominator <= 0n) throw new RangeError('denominator must be positive')
-  const quotient = numerator / denominator
-  const remainder = numerator % denominator
-  const twice = remainder < 0n ? -2n * remainder : 2n * remainder
-  if (twice < denominator) return quotient
-  return numerator < 0n ? quotient - 1n : quotient + 1n
-}
-
 // Percentages have up to 2 decimals and are kept as basis points of a percent: 20 % is 2000,
 // 12.5 % is 1250, 100 % is 10000.
-export const FULL_PERCENT = 10_000
-
-export function percentOf(minor: bigint, basisPoints: number): bigint {
-  if (!Number.isInteger(basisPoints) || basisPoints < 0 || basisPoints > FULL_PERCENT) {
-    throw new RangeError(`basis points must be an integer from 0 to ${FULL_PERCENT}`)
-  }
-  return divideRounded(minor * BigInt(basisPoints), BigInt(FULL_PERCENT))
-}
-
-// `total × part / whole`, rounded half away from zero; never further from 0 than `total`.
-export function proportionalShare(total: bigint, part: bigint, whole: bigint): bigint {
-  if (whole <= 0n || part < 0n || part > whole) {
-    throw new RangeError('part must be between 0 and a positive whole')
-  }
-  return divideRounded(total * part, whole)
-}
-
-// What is left of a commission once `refunded` of its sale has been refunded. It is computed from
-// the totals every time, never by subtracting rounded pieces one refund after another, so repeated
-// partial refunds cannot drift: what is left only shrinks as refunds grow, is the whole commission
-// with no refund and exactly 0 at a full refund.
-export function remainingCommission(commission: bigint, sale: bigint, refunded: bigint): bigint {
-  return proportionalShare(commission, sale - refunded, sale)
-}
-
-// The part of a commission that one refund takes away (what shrinks an unpaid commission, or the
-// size of a paid commission's clawback): the difference between what was left before and after.
-// The parts telescope, so however a sale is refunded, what is left plus every part taken is exactly
-// the original commission, and the parts never add up to more than it.
-export function refundedCommissionPart(
-  commission: bigint,
-  sale: bigint,
-  refundedBefore: bigint,
-  refundedAfter: bigint
-): bigint {
-  if (refundedAfter < refundedBefore) throw new RangeError('refunds only grow')
-  return (
-    remainingCommission(commission, sale, refundedBefore) -
-    remainingCommission(commission, sale, refundedAfter)
-  )
-}
+const FULL_PERCENT = 10_000
 
 export type PercentResult = { ok: true; basisPoints: number } | { ok: false; problem: string }
 
