@@ -1,8 +1,7 @@
 import { createMiddleware } from 'hono/factory'
-import { ApiError } from '../../errors'
 import type { Provides } from '../context'
 import type { ApiKeyVariables } from './api-key'
-import { limiterAllows } from './rate-limit'
+import { limiterAllows, rateLimitExceeded } from './rate-limit'
 
 // Each well-formed key has a bucket of its own (apiKeyRateLimit), so invented keys would each
 // get 600 requests a minute, and each would cost a round trip to learn it is not real. Until this
@@ -35,12 +34,10 @@ export const unknownKeyClientLimit = createMiddleware<Provides<ApiKeyVariables>>
     const client = c.req.header('CF-Connecting-IP')
     if (client !== undefined && !isKnownRealKey(c.var.apiKey.digest)) {
       if (!(await limiterAllows(c.var.requestId, c.env.CLIENT_RATE_LIMITER, `client:${client}`))) {
-        throw new ApiError('RATE_LIMIT_EXCEEDED', {
-          message:
-            'Too many requests from this address with API keys not yet recognised. Retry after the time given.',
-          headers: { 'Retry-After': '60' },
-          extra: { retryAfter: 60 },
-        })
+        throw rateLimitExceeded(
+          {},
+          'Too many requests from this address with API keys not yet recognised. Retry after the time given.'
+        )
       }
     }
     await next()

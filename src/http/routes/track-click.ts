@@ -12,7 +12,7 @@ import type { AppEnv } from '../context'
 import { methodNotAllowed } from '../errors'
 import { database } from '../middleware/database'
 import { validationDetails } from '../middleware/json-body'
-import { limiterAllows } from '../middleware/rate-limit'
+import { limiterAllows, rateLimitExceeded } from '../middleware/rate-limit'
 
 // POST /v1/track/click: the tracking script's click, from a visitor's browser, without a key.
 // Its only power is to put one click on the queue: the database is not on its path (the
@@ -51,10 +51,10 @@ export const trackClick = new Hono<AppEnv>()
     if (client !== undefined) {
       const key = `track-click:${client}`
       if (!(await limiterAllows(c.var.requestId, c.env.TRACK_CLICK_RATE_LIMITER, key))) {
-        throw new ApiError('RATE_LIMIT_EXCEEDED', {
-          headers: { 'Retry-After': '60' },
-          extra: { retryAfter: 60 },
-        })
+        throw rateLimitExceeded(
+          {},
+          'Too many clicks from this address. Retry after the time given.'
+        )
       }
     }
     const mediaType = (c.req.header('Content-Type') ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
