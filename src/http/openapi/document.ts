@@ -171,22 +171,30 @@ interface TrackingRoute {
   parameters?: object[]
 }
 
+// A route's examples where the document puts them: each request under the request body, and its
+// answer under the response of its status (errors through errorResponses).
+function documentedExamples(examples: Record<string, TokenExample>) {
+  const entries = Object.entries(examples)
+  return {
+    request: Object.fromEntries(
+      entries.map(([name, e]) => [name, { summary: e.summary, value: e.request }])
+    ),
+    errors: Object.fromEntries(
+      entries
+        .filter(([, e]) => e.status >= 400)
+        .map(([name, e]) => [name, { status: e.status, body: e.response }])
+    ),
+    success: (status: number) =>
+      Object.fromEntries(
+        entries
+          .filter(([, e]) => e.status === status)
+          .map(([name, e]) => [name, { value: e.response }])
+      ),
+  }
+}
+
 function trackingRoute(r: TrackingRoute) {
-  const examples: Record<string, TokenExample> = trackingExamples[r.path] ?? {}
-  const requestExamples = Object.fromEntries(
-    Object.entries(examples).map(([name, e]) => [name, { summary: e.summary, value: e.request }])
-  )
-  const errorExamples = Object.fromEntries(
-    Object.entries(examples)
-      .filter(([, e]) => e.status >= 400)
-      .map(([name, e]) => [name, { status: e.status, body: e.response }])
-  )
-  const successExample = (status: string) =>
-    Object.fromEntries(
-      Object.entries(examples)
-        .filter(([, e]) => String(e.status) === status)
-        .map(([name, e]) => [name, { value: e.response }])
-    )
+  const examples = documentedExamples(trackingExamples[r.path] ?? {})
   return {
     post: {
       operationId: r.operationId,
@@ -196,13 +204,13 @@ function trackingRoute(r: TrackingRoute) {
       ...(r.parameters === undefined ? {} : { parameters: r.parameters }),
       requestBody: {
         required: true,
-        content: { 'application/json': { schema: schema(r.request), examples: requestExamples } },
+        content: { 'application/json': { schema: schema(r.request), examples: examples.request } },
       },
       responses: withHeaders(
         {
           ...Object.fromEntries(
             Object.entries(r.success).map(([status, s]) => {
-              const named = successExample(status)
+              const named = examples.success(Number(status))
               return [
                 status,
                 {
@@ -217,7 +225,7 @@ function trackingRoute(r: TrackingRoute) {
               ]
             })
           ),
-          ...errorResponses([...keyedRouteErrors, ...r.errors], errorExamples),
+          ...errorResponses([...keyedRouteErrors, ...r.errors], examples.errors),
         },
         { ...rateLimitHeaders, ...noStore }
       ),
@@ -260,22 +268,7 @@ const dataErrors: ErrorCode[] = [
 ]
 
 export function buildOpenApiDocument() {
-  const requestExamples = Object.fromEntries(
-    Object.entries(tokenExamples).map(([name, e]) => [
-      name,
-      { summary: e.summary, value: e.request },
-    ])
-  )
-  const errorExamples = Object.fromEntries(
-    Object.entries(tokenExamples)
-      .filter(([, e]) => e.status !== 201)
-      .map(([name, e]) => [name, { status: e.status, body: e.response }])
-  )
-  const successExamples = Object.fromEntries(
-    Object.entries(tokenExamples)
-      .filter(([, e]) => e.status === 201)
-      .map(([name, e]) => [name, { value: e.response }])
-  )
+  const token = documentedExamples(tokenExamples)
   return {
     openapi: '3.1.0',
     info: {
@@ -341,7 +334,7 @@ export function buildOpenApiDocument() {
             description:
               '`null` for an optional field means "not given". A schema failure answers 400 VALIDATION_ERROR with one detail per bad field: `{ path, field, message }` (`field` repeats `path`).',
             content: {
-              'application/json': { schema: schema(embedTokenRequest), examples: requestExamples },
+              'application/json': { schema: schema(embedTokenRequest), examples: token.request },
             },
           },
           responses: withHeaders(
@@ -351,11 +344,11 @@ export function buildOpenApiDocument() {
                 content: {
                   'application/json': {
                     schema: schema(embedTokenResponse),
-                    examples: successExamples,
+                    examples: token.success(201),
                   },
                 },
               },
-              ...errorResponses(tokenErrors, errorExamples),
+              ...errorResponses(tokenErrors, token.errors),
             },
             { ...rateLimitHeaders, ...noStore }
           ),
