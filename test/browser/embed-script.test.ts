@@ -79,7 +79,9 @@ describe('embed.js on the host example', () => {
         'document.getElementById("dashboard").src = document.getElementById("dashboard").src'
       )
       await page.waitForFunction(
-        'window.embedEvents.findLastIndex((m) => m.type === "embed:ready") > window.embedEvents.findIndex((m) => m.type === "embed:token-expired")',
+        // The reload's expiry must have been seen, then a dashboard ready after it (before the
+        // expiry arrives, findIndex is -1 and any earlier ready would pass).
+        '(() => { const e = window.embedEvents, x = e.findIndex((m) => m.type === "embed:token-expired"); return x >= 0 && e.findLastIndex((m) => m.type === "embed:ready") > x })()',
         undefined,
         { timeout: 20_000 }
       )
