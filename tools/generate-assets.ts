@@ -1,14 +1,16 @@
-import { readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { transform } from 'esbuild'
+import { catalogues } from '../src/http/pages/catalogues'
 import { ThemeVariable } from '../src/http/pages/theme'
 
 // `npm run assets` minifies the embedded page's stylesheet and script (src/http/pages/embed.css,
-// embed.client.ts), the tracking script hosts load as /track.js (track.client.ts) and the
-// embedding script they load as /embed.js (embed-host.client.ts) into
-// src/http/pages/assets.generated.ts; `npm run assets -- --check` fails when the committed file
-// is stale (CI runs it). Both fail when a host script grows past its size budget.
+// embed.client.ts) into src/http/pages/assets.generated.ts, and writes to public/ the tracking
+// script hosts load as /track.js (track.client.ts), the embedding script they load as /embed.js
+// (embed-host.client.ts) and the page's catalogues other than English as i18n/<code>.json
+// (strings/<code>.ts). `npm run assets -- --check` fails when a committed file is stale (CI runs
+// it). Both fail when a host script grows past its size budget.
 const pages = (name: string) => fileURLToPath(new URL(`../src/http/pages/${name}`, import.meta.url))
 const publicFile = (name: string) => fileURLToPath(new URL(`../public/${name}`, import.meta.url))
 const file = pages('assets.generated.ts')
@@ -91,11 +93,18 @@ export const STYLES = ${JSON.stringify(STYLES)}
 export const SCRIPT = ${JSON.stringify(SCRIPT)}
 `
 
-// The host scripts are static files of the assets binding (public/), not part of the worker's
-// bundle: every cold start would pay for them, and only their own routes ever send them.
+// The host scripts and the catalogues are static files of the assets binding (public/), not
+// part of the worker's bundle: every cold start would pay for them, and only their own routes
+// and pages read them.
 const hostFiles: [string, string][] = [
   [publicFile('track.js'), TRACK_SCRIPT],
   [publicFile('embed.js'), EMBED_HOST_SCRIPT],
+  ...Object.entries(catalogues)
+    .filter(([language]) => language !== 'en')
+    .map(([language, catalogue]): [string, string] => [
+      publicFile(`i18n/${language}.json`),
+      `${JSON.stringify(catalogue)}\n`,
+    ]),
 ]
 
 if (process.argv.includes('--check')) {
@@ -110,13 +119,14 @@ if (process.argv.includes('--check')) {
   )
   if (stale || staleFiles.some(Boolean)) {
     process.stderr.write(
-      'src/http/pages/assets.generated.ts or public/track.js or public/embed.js is stale: run `npm run assets` and commit it.\n'
+      'src/http/pages/assets.generated.ts or a file in public/ (track.js, embed.js, i18n/) is stale: run `npm run assets` and commit it.\n'
     )
     process.exit(1)
   }
   process.stdout.write('assets.generated.ts is up to date.\n')
 } else {
   await writeFile(file, text)
+  await mkdir(publicFile('i18n'), { recursive: true })
   for (const [path, code] of hostFiles) await writeFile(path, code)
-  process.stdout.write(`wrote ${file}, public/track.js and public/embed.js\n`)
+  process.stdout.write(`wrote ${file}, public/track.js, public/embed.js and public/i18n/\n`)
 }

@@ -2,6 +2,7 @@ import type { Db } from '../data/db'
 import { retryTransient } from '../data/retry'
 import { type DashboardNumbers, findEmbedData } from '../data/statements/embed-data'
 import { ApiError } from '../errors'
+import { type Basis, declineReason } from './commission-basis'
 import type { EmbedTokenClaims } from './embed-tokens'
 import { minorToMajor } from './money'
 import { isPublicHttpsUrl } from './public-url'
@@ -47,7 +48,9 @@ export interface Dashboard {
     commission: number
     status: 'pending' | 'approved' | 'paid' | 'refunded' | 'declined'
     holdUntil: string | null
-    explanation: string
+    // How the commission was computed, for the reader to word (the data route in English, the
+    // page in the visitor's language).
+    basis: Basis
   }[]
   // Affonso's fields that this service does not offer: present, so its clients parse the
   // answer, and never filled with invented values.
@@ -58,16 +61,8 @@ export interface Dashboard {
   portalUrl: null
 }
 
-const DECLINED: Record<string, string> = {
-  self_referral: 'Not rewarded: a self-referral',
-  partnership_not_approved: 'Not rewarded: the partnership was not approved yet',
-  reward_duration_over: 'Not rewarded: the reward period for this customer was over',
-}
-
 export function dashboardNumbers(n: DashboardNumbers, nowMs = Date.parse(n.asOf)): Dashboard {
   const major = (minor: string | bigint) => minorToMajor(BigInt(minor), n.currencyDigits)
-  const money = (minor: string | bigint) =>
-    `${major(minor).toFixed(n.currencyDigits)} ${n.currency}`
   const t = n.terms
   const unpaid = BigInt(n.totals.unpaid_minor)
   const pending = BigInt(n.pendingMinor)
@@ -97,18 +92,20 @@ export function dashboardNumbers(n: DashboardNumbers, nowMs = Date.parse(n.asOf)
     earnings: n.earnings.map((e) => {
       const held = e.status === 'unpaid' && Date.parse(e.hold_until) > nowMs
       const status = e.status === 'unpaid' ? (held ? 'pending' : 'approved') : e.status
-      const rate =
-        e.reward_type === 'percentage'
-          ? `${(e.reward_basis_points ?? 0) / 100} % of ${money(e.base_minor)}`
-          : `${money(e.reward_fixed_minor ?? 0n)} per sale`
-      const what =
+      const basis: Basis =
         e.kind === 'lead'
-          ? 'Reward for a new referral'
+          ? { kind: 'lead' }
           : e.kind === 'clawback'
-            ? `Taken back: a refund of ${money(e.base_minor)}`
+            ? { kind: 'clawback', refund: major(e.base_minor) }
             : e.status === 'declined'
-              ? (DECLINED[e.decline_reason ?? ''] ?? 'Not rewarded')
-              : rate
+              ? { kind: 'declined', reason: declineReason(e.decline_reason) }
+              : e.reward_type === 'percentage'
+                ? {
+                    kind: 'percentage',
+                    percent: (e.reward_basis_points ?? 0) / 100,
+                    base: major(e.base_minor),
+                  }
+                : { kind: 'fixed', amount: major(e.reward_fixed_minor ?? 0n) }
       return {
         id: e.id,
         customerId: e.referral_id,
@@ -117,9 +114,7 @@ export function dashboardNumbers(n: DashboardNumbers, nowMs = Date.parse(n.asOf)
         commission: major(e.amount_minor),
         status,
         holdUntil: held ? new Date(e.hold_until).toISOString() : null,
-        explanation: held
-          ? `${what}, held until ${new Date(e.hold_until).toISOString().slice(0, 10)}`
-          : what,
+        basis,
       }
     }),
     coupon: null,

@@ -1,21 +1,35 @@
 import { describe, expect, it } from 'vitest'
-import { catalogues, chooseLanguage, type Language } from '../../src/http/pages/languages'
-import type { Strings } from '../../src/http/pages/strings'
+import { catalogues } from '../../src/http/pages/catalogues'
+import { chooseLanguage, LANGUAGES } from '../../src/http/pages/languages'
+import { type Catalogue, type Language, type Strings, words } from '../../src/http/pages/strings'
 
 // Every language's catalogue has every key English has (TypeScript already refuses a missing
-// one; this also catches a catalogue cast past the type), and its sentences are translated.
+// one; this also catches a catalogue cast past the type), the same holes in every template, and
+// its sentences are translated.
 
 const { en, ...others } = catalogues
 const languages = Object.keys(others) as Exclude<Language, 'en'>[]
+const PLURAL = ['zero', 'one', 'two', 'few', 'many', 'other']
+const isForms = (value: object) => Object.keys(value).every((key) => PLURAL.includes(key))
 
-// The key paths of a catalogue, with the kind of value at each ("columns.date: string").
+// The key paths of a catalogue, with the kind of value at each ("columns.date: string"); plural
+// forms are one value, whatever categories the language has.
 function shape(value: unknown, path = ''): string[] {
   if (value !== null && typeof value === 'object')
-    return Object.entries(value).flatMap(([key, v]) => shape(v, path ? `${path}.${key}` : key))
+    return isForms(value)
+      ? [`${path}: forms`]
+      : Object.entries(value).flatMap(([key, v]) => shape(v, path ? `${path}.${key}` : key))
   return [`${path}: ${typeof value}`]
 }
 
-// Every function of the catalogue, called with representative arguments.
+// Each template's holes, by path: "title: {program}".
+function holes(c: Catalogue): string[] {
+  return strings(c)
+    .filter(([path]) => !/\.(zero|one|two|few|many)$/.test(path))
+    .map(([path, value]) => `${path}: ${(value.match(/\{\w+\}|#/g) ?? []).sort().join(' ')}`)
+}
+
+// Every template of the catalogue, filled with representative values.
 function sentences(t: Strings): Record<string, string> {
   const terms = { percentage: '20 %', fixed: null, duration: 3, holdDays: 30, leadReward: '$5' }
   return {
@@ -48,9 +62,8 @@ function strings(value: unknown, path = ''): [string, string][] {
 
 describe('the catalogues', () => {
   it('are the fourteen languages', () => {
-    expect(Object.keys(catalogues).sort()).toEqual(
-      ['ar', 'de', 'en', 'es', 'fr', 'it', 'ja', 'ko', 'nl', 'pl', 'pt', 'ru', 'tr', 'zh'].sort()
-    )
+    expect(Object.keys(catalogues).sort()).toEqual([...LANGUAGES].sort())
+    expect(LANGUAGES).toHaveLength(14)
   })
 
   it.each(languages)('%s has every key English has, and no other', (language) => {
@@ -62,6 +75,10 @@ describe('the catalogues', () => {
     expect(extra, `${language} has keys English has not: ${extra.join(', ')}`).toEqual([])
   })
 
+  it.each(languages)('%s fills the same holes as English in every template', (language) => {
+    expect(holes(catalogues[language])).toEqual(holes(en))
+  })
+
   it.each(languages)('%s is translated: no sentence equals English', (language) => {
     const t = catalogues[language]
     expect(t.locale).toBe(language)
@@ -71,11 +88,13 @@ describe('the catalogues', () => {
         !['locale', 'dir'].includes(path) &&
         english.get(path) === value &&
         !SAME_ALLOWED.has(value) &&
+        // A template of holes and punctuation alone ("{sale}, {duration}{lead}{hold}.").
+        /\p{L}/u.test(value.replace(/\{\w+\}/g, '')) &&
         value.length > 3
     )
     expect(same, `${language} repeats English at ${same.map(([p]) => p).join(', ')}`).toEqual([])
-    const mine = sentences(t)
-    const theirs = sentences(en)
+    const mine = sentences(words(t))
+    const theirs = sentences(words(en))
     const untranslated = Object.keys(mine).filter(
       (key) => key !== 'percent' && key !== 'errorLine' && mine[key] === theirs[key]
     )
@@ -83,7 +102,7 @@ describe('the catalogues', () => {
   })
 
   it('counts by each language’s plural rules', () => {
-    const count = (t: Strings, n: number) => t.clickCount(n, String(n))
+    const count = (c: Catalogue, n: number) => words(c).clickCount(n, String(n))
     expect([1, 2, 5, 21].map((n) => count(catalogues.en, n))).toEqual([
       '1 click',
       '2 clicks',
@@ -110,6 +129,18 @@ describe('the catalogues', () => {
     ])
     expect(catalogues.ar.dir).toBe('rtl')
     expect(languages.filter((l) => catalogues[l].dir === 'rtl')).toEqual(['ar'])
+  })
+
+  it('words the reward sentence from its parts', () => {
+    const reward = words(en).reward
+    expect(
+      reward({ percentage: '20 %', fixed: null, duration: 12, holdDays: 30, leadReward: null })
+    ).toBe('20 % of every sale, for 12 months, paid out after a 30-day hold.')
+    expect(
+      reward({ percentage: null, fixed: '$5.00', duration: 1, holdDays: 1, leadReward: '$2.00' })
+    ).toBe(
+      '$5.00 per sale, for 1 month, and $2.00 for every new sign-up, paid out after a 1-day hold.'
+    )
   })
 })
 

@@ -22,6 +22,7 @@ interface Numbers {
     status: string
     holdUntil: string | null
     explanation: string
+    basis: Record<string, unknown>
   }[]
   rewards: Record<string, unknown>
 }
@@ -72,9 +73,16 @@ describe('the dashboard numbers', () => {
       [referral.id, 99, 9.9, 'pending'],
       [referral.id, null, 5, 'pending'],
     ])
-    expect(shown?.earnings[0]?.explanation).toMatch(
-      /^20 % of 99\.00 USD, held until \d{4}-\d{2}-\d{2}$/
+    // In English, from the basis it keeps beside it; the hold's end as the page writes dates.
+    const held = shown?.earnings[0]?.holdUntil ?? ''
+    const day = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeZone: 'UTC' })
+    expect(shown?.earnings[0]?.explanation).toBe(
+      `20 % of $99.00, held until ${day.format(new Date(held))}`
     )
+    expect(shown?.earnings.map((e) => e.basis)).toEqual([
+      { kind: 'percentage', percent: 20, base: 99 },
+      { kind: 'lead' },
+    ])
   })
 
   it('the rollups equal a recount of the raw rows, for every affiliate, after everything else ran', async () => {

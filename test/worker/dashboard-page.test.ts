@@ -113,7 +113,7 @@ describe('the dashboard page', () => {
     )
     expect(rows[0]).toMatch(
       new RegExp(
-        `^${today} …${referral.id.slice(-8)} \\$99\\.00 \\$9\\.90 Pending [A-Z][a-z]{2} \\d{1,2}, \\d{4} 20 % of 99\\.00 USD, held until \\d{4}-\\d{2}-\\d{2}$`
+        `^${today} …${referral.id.slice(-8)} \\$99\\.00 \\$9\\.90 Pending [A-Z][a-z]{2} \\d{1,2}, \\d{4} 20 % of \\$99\\.00$`
       )
     )
     expect(body).toContain(`title="${referral.id}"`)
@@ -189,7 +189,11 @@ describe('dashboard()', () => {
       showRewards: true,
       showReports: true,
       enableQRCode: true,
+      padding: true,
     })
+    expect(dashboardOptions((name) => (name === 'padding' ? 'false' : undefined)).padding).toBe(
+      false
+    )
   })
 
   it("follows Affonso's options through /embed/referrals: showRewards=false hides the terms", async () => {

@@ -155,6 +155,29 @@ describe('GET /embed', () => {
     ).toBe(true)
   })
 
+  it("takes Affonso's ?bg= as the page's background, with text that reads on it, and ?padding=false", async () => {
+    const { token } = await freshToken({}, { primaryColor: '#0f766e', backgroundColor: '#f8fafc' })
+    const body = async (query: string) => (await page(token, query)).text()
+    const style = async (query: string) =>
+      group1(/<style nonce="[^"]+">([^<]*)</, await body(query))
+    // A dark host page: the frame takes its colour, whatever the theme, with light text.
+    const dark = await style('bg=1a1a2e&theme=light')
+    expect(dark).toMatch(/^:root\{color-scheme:dark;--b:#1a1a2e;--f:#ffffff;/)
+    expect(await style('bg=1A1A2E&theme=system')).toBe(dark)
+    expect(await style('bg=fffbeb')).toMatch(/^:root\{color-scheme:light;--b:#fffbeb;--f:#111827;/)
+    // Not a colour: ignored, as Affonso ignores what it does not know.
+    const light = await style('')
+    for (const bg of ['#1a1a2e', 'red', '1a1a2', '1a1a2e00', '1a1a2e;x'])
+      expect(await style(`bg=${encodeURIComponent(bg)}`), bg).toBe(light)
+    expect(await body('')).toContain('<body>')
+    expect(await body('padding=false')).toContain('<body class="flush">')
+    expect(await body('padding=true')).toContain('<body>')
+    // The error screens follow them too.
+    const screen = await (await page('garbage', 'bg=1a1a2e&padding=0')).text()
+    expect(screen).toContain('--b:#1a1a2e')
+    expect(screen).toContain('<body class="flush">')
+  })
+
   it('keeps contrast when the brand colour is too close to the background', async () => {
     const { token } = await freshToken({}, { primaryColor: '#fafafa', backgroundColor: '#ffffff' })
     const style = group1(/<style nonce="[^"]+">([^<]*)</, await (await page(token)).text())

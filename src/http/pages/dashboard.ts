@@ -3,7 +3,8 @@ import { qrModules } from '../../domain/qr'
 import type { EmbedData } from '../../domain/read-embed-data'
 import { activityChart } from './chart'
 import { type Formats, formats } from './numbers'
-import { en, type Strings } from './strings'
+import { explanation } from './explanation'
+import { english, type Strings } from './strings'
 
 // Which parts Affonso's iframe parameters show (`?showHeader=false`, …); all by default.
 export interface DashboardOptions {
@@ -11,6 +12,8 @@ export interface DashboardOptions {
   showRewards: boolean
   showReports: boolean
   enableQRCode: boolean
+  // The page's own padding (document.ts); the others are parts of the dashboard.
+  padding: boolean
 }
 
 const ALL: DashboardOptions = {
@@ -18,6 +21,7 @@ const ALL: DashboardOptions = {
   showRewards: true,
   showReports: true,
   enableQRCode: true,
+  padding: true,
 }
 
 // The options from a request's query: `false` or `0` hides a part, anything else (or nothing)
@@ -30,6 +34,7 @@ export function dashboardOptions(query: (name: string) => string | undefined): D
     showRewards: shown('showRewards'),
     showReports: shown('showReports'),
     enableQRCode: shown('enableQRCode'),
+    padding: shown('padding'),
   }
 }
 
@@ -44,7 +49,7 @@ export function dashboardOptions(query: (name: string) => string | undefined): D
 export function dashboard(
   data: EmbedData,
   options: Partial<DashboardOptions> = {},
-  t: Strings = en
+  t: Strings = english
 ) {
   const o = { ...ALL, ...options }
   const f = formats(t.locale, data.currency)
@@ -140,15 +145,17 @@ function reports(data: EmbedData, t: Strings, f: Formats) {
   ${data.earnings.length === 0 ? '' : earningsTable(data.earnings, t, f)}`
 }
 
+// The table scrolls sideways on a narrow frame; its wrapper takes the focus so that a keyboard
+// can scroll it too.
 function earningsTable(earnings: EmbedData['earnings'], t: Strings, f: Formats) {
   const c = t.columns
   const rows = earnings.map(
     (e) =>
-      html`<tr><td>${f.day(e.date)}</td><td title="${e.customerId}">${shortId(e.customerId)}</td><td>${e.amount === null ? t.none : f.money(e.amount)}</td><td>${f.money(e.commission)}</td><td>${t.earningStatus[e.status]}</td><td>${e.holdUntil === null ? t.none : f.day(e.holdUntil)}</td><td>${e.explanation}</td></tr>`
+      html`<tr><td>${f.day(e.date)}</td><td title="${e.customerId}">${shortId(e.customerId)}</td><td>${e.amount === null ? t.none : f.money(e.amount)}</td><td>${f.money(e.commission)}</td><td>${t.earningStatus[e.status]}</td><td>${e.holdUntil === null ? t.none : f.day(e.holdUntil)}</td><td>${explanation(e.basis, t, f)}</td></tr>`
   )
   return html`<section aria-labelledby="et">
     <h2 id="et">${t.earningsHeading}</h2>
-    <div class="t">
+    <div class="t" role="region" aria-labelledby="et" tabindex="0">
       <table aria-labelledby="et">
         <thead><tr><th>${c.date}</th><th>${c.customer}</th><th>${c.amount}</th><th>${c.commission}</th><th>${c.status}</th><th>${c.holdUntil}</th><th>${c.explanation}</th></tr></thead>
         <tbody>

@@ -15,6 +15,8 @@ export interface DocumentParts {
   body: Html
   // Set on the screen for a dead token: the script tells the host page, which fetches a new one.
   expired?: string | undefined
+  // No padding around the page (Affonso's `?padding=false`).
+  flush?: boolean | undefined
 }
 
 // The shell every page and error screen shares. Interpolations are escaped by `html`; only the
@@ -30,7 +32,7 @@ export function htmlDocument(p: DocumentParts): Html {
   <title>${p.title}</title>
   <style nonce="${p.nonce}">${raw(p.themeCss + STYLES)}</style>
 </head>
-<body>
+<body${p.flush ? html` class="flush"` : ''}>
 ${p.body}
 <script nonce="${p.nonce}">${raw(SCRIPT)}</script>
 </body>

@@ -1,42 +1,26 @@
-import type { Strings } from './strings'
-import { ar } from './strings/ar'
-import { de } from './strings/de'
-import { en } from './strings/en'
-import { es } from './strings/es'
-import { fr } from './strings/fr'
-import { it } from './strings/it'
-import { ja } from './strings/ja'
-import { ko } from './strings/ko'
-import { nl } from './strings/nl'
-import { pl } from './strings/pl'
-import { pt } from './strings/pt'
-import { ru } from './strings/ru'
-import { tr } from './strings/tr'
-import { zh } from './strings/zh'
+import type { Language } from './strings'
 
 // Affonso's fourteen languages, by their primary subtag.
-export const catalogues = {
-  en,
-  de,
-  fr,
-  es,
-  it,
-  pt,
-  nl,
-  pl,
-  tr,
-  ja,
-  zh,
-  ko,
-  ru,
-  ar,
-} satisfies Record<string, Strings>
-
-export type Language = keyof typeof catalogues
+export const LANGUAGES: readonly Language[] = [
+  'en',
+  'de',
+  'fr',
+  'es',
+  'it',
+  'pt',
+  'nl',
+  'pl',
+  'tr',
+  'ja',
+  'zh',
+  'ko',
+  'ru',
+  'ar',
+]
 
 const known = (tag: string): Language | undefined => {
   const primary = tag.trim().toLowerCase().split(/[-_]/)[0] ?? ''
-  return Object.hasOwn(catalogues, primary) ? (primary as Language) : undefined
+  return LANGUAGES.find((language) => language === primary)
 }
 
 // The page's language: `?lang=` (`de`, `de-DE`, any case) when it names one of ours, else the

@@ -74,16 +74,24 @@ function palette(scheme: string, bg: Rgb, wanted: Rgb): string {
   return `:root{color-scheme:${scheme};${properties.join(';')}}`
 }
 
+// Affonso's `?bg=1a1a2e` (hex without `#`): the host's own background, so the frame does not
+// show as a box on its page. Anything else is ignored, as an unknown parameter is.
+export const backdrop = (value: string | undefined): Rgb | undefined =>
+  value === undefined ? undefined : parse(`#${value}`)
+
 // `:root` rules setting every ThemeVariable. `system` carries both palettes and lets
-// prefers-color-scheme pick.
+// prefers-color-scheme pick. A host's backdrop wins over both: the page takes its colour, and
+// text and accent are chosen to read on it.
 export function themeCss(
   choice: ThemeChoice,
   colors: { primaryColor: string | null; backgroundColor: string | null } = {
     primaryColor: null,
     backgroundColor: null,
-  }
+  },
+  backdrop?: Rgb
 ): string {
   const accent = parse(colors.primaryColor) ?? [79, 70, 229]
+  if (backdrop) return palette(textOn(backdrop) === INK ? 'light' : 'dark', backdrop, accent)
   // The brand background is a light-page colour; the dark page keeps only a hint of the brand.
   const light = palette('light', parse(colors.backgroundColor) ?? WHITE, accent)
   const dark = palette('dark', mix([17, 19, 24], accent, 0.08), accent)

@@ -6,6 +6,7 @@ import { database } from '../middleware/database'
 import { requireEmbedToken } from '../middleware/embed-token'
 import { openCors } from '../middleware/open-cors'
 import { embedTokenRateLimit } from '../middleware/rate-limit'
+import { explained } from '../pages/explanation'
 
 // The contract's order: the token (verified without the database), its rate limit, then one
 // statement that checks it is still live and reads everything the dashboard shows.
@@ -20,7 +21,9 @@ export const embedData = new Hono<AppEnv>()
     async (c) => {
       const { data } = await readEmbedView(c.var.db, c.var.claims)
       // Personal data: no cache may keep it.
-      return c.json({ success: true as const, data }, 200, { 'Cache-Control': 'no-store' })
+      return c.json({ success: true as const, data: explained(data) }, 200, {
+        'Cache-Control': 'no-store',
+      })
     }
   )
   .all('/v1/embed/data', methodNotAllowed(['GET', 'HEAD', 'OPTIONS']))

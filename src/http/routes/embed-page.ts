@@ -10,15 +10,17 @@ import { embedTokenRateLimit } from '../middleware/rate-limit'
 import { dashboard, dashboardOptions } from '../pages/dashboard'
 import { type DocumentParts, htmlDocument } from '../pages/document'
 import { errorScreen, isTokenError } from '../pages/error-screen'
-import { catalogues, chooseLanguage } from '../pages/languages'
+import { chooseLanguage } from '../pages/languages'
+import { stringsIn } from '../pages/load-strings'
+import type { Strings } from '../pages/strings'
 import { frameAncestors, newNonce, pageHeaders } from '../pages/security'
-import { themeChoice, themeCss } from '../pages/theme'
+import { backdrop, themeChoice, themeCss } from '../pages/theme'
 
 type Colors = Parameters<typeof themeCss>[1]
 
 interface Page {
   status: ContentfulStatusCode
-  parts: Omit<DocumentParts, 'nonce' | 'themeCss' | 'lang' | 'dir'>
+  parts: Omit<DocumentParts, 'nonce' | 'themeCss' | 'lang' | 'dir' | 'flush'>
   colors: Colors
   // Who may frame it (pages/security.ts).
   ancestors: string
@@ -26,14 +28,15 @@ interface Page {
 
 // The visitor's catalogue (pages/languages.ts): `?lang=`, else Accept-Language, else English.
 const stringsFor = <E extends AppEnv>(c: Context<E>) =>
-  catalogues[chooseLanguage(c.req.query('lang'), c.req.header('Accept-Language'))]
+  stringsIn(chooseLanguage(c.req.query('lang'), c.req.header('Accept-Language')), c.env.ASSETS)
 
-function sendPage<E extends AppEnv>(c: Context<E>, page: Page) {
+function sendPage<E extends AppEnv>(c: Context<E>, t: Strings, page: Page) {
   const nonce = newNonce()
-  const t = stringsFor(c)
-  const css = themeCss(themeChoice(c.req.query('theme')), page.colors)
+  // Affonso's `theme`, `bg` and `padding` apply to every screen, the error screens too.
+  const css = themeCss(themeChoice(c.req.query('theme')), page.colors, backdrop(c.req.query('bg')))
+  const flush = !dashboardOptions((name) => c.req.query(name)).padding
   return c.html(
-    htmlDocument({ ...page.parts, lang: t.locale, dir: t.dir, nonce, themeCss: css }),
+    htmlDocument({ ...page.parts, lang: t.locale, dir: t.dir, nonce, themeCss: css, flush }),
     page.status,
     // The language may come from Accept-Language, so a cache must key on it too.
     { ...pageHeaders(nonce, page.ancestors), Vary: 'Accept-Language' }
@@ -52,12 +55,12 @@ for (const path of ['/embed', '/embed/referrals']) {
   embedPage
     .get(path, database, requireEmbedToken('query'), embedTokenRateLimit, async (c) => {
       const { data, embedOrigins } = await readEmbedView(c.var.db, c.var.claims)
-      const t = stringsFor(c)
-      return sendPage(c, {
+      const t = await stringsFor(c)
+      return sendPage(c, t, {
         status: 200,
         parts: {
           title: t.title(data.program.name),
-          // Affonso's iframe options (showHeader, showRewards, showReports, enableQRCode).
+          // Affonso's iframe options (showHeader, showRewards, showReports, enableQRCode, padding).
           body: dashboard(
             data,
             dashboardOptions((name) => c.req.query(name)),
@@ -73,10 +76,11 @@ for (const path of ['/embed', '/embed/referrals']) {
 
 // Judged as the API judges it (status, headers such as Allow and Retry-After, the access log's
 // error code, a 5xx logged); only the rendering differs.
-embedPage.onError((thrown, c) => {
+embedPage.onError(async (thrown, c) => {
   const error = judge(c, thrown)
-  const { title, body } = errorScreen(error.code, c.var.requestId, stringsFor(c))
-  return sendPage(c, {
+  const t = await stringsFor(c)
+  const { title, body } = errorScreen(error.code, c.var.requestId, t)
+  return sendPage(c, t, {
     status: error.status,
     parts: { title, body, expired: isTokenError(error.code) ? error.code : undefined },
     colors: undefined,

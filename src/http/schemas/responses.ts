@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { DECLINE_REASONS } from '../../domain/commission-basis'
 import type { ErrorCode } from '../../errors'
 
 // Response shapes, for the OpenAPI document: the handlers build these bodies directly.
@@ -60,7 +61,18 @@ export const embedDataResponse = z.object({
         commission: z.number(),
         status: z.enum(['pending', 'approved', 'paid', 'refunded', 'declined']),
         holdUntil: z.nullable(z.iso.datetime()),
+        // In English; `basis` holds its parts, for a client that words it in another language.
         explanation: z.string(),
+        basis: z.discriminatedUnion('kind', [
+          z.object({ kind: z.literal('percentage'), percent: z.number(), base: z.number() }),
+          z.object({ kind: z.literal('fixed'), amount: z.number() }),
+          z.object({ kind: z.literal('lead') }),
+          z.object({ kind: z.literal('clawback'), refund: z.number() }),
+          z.object({
+            kind: z.literal('declined'),
+            reason: z.nullable(z.enum(DECLINE_REASONS)),
+          }),
+        ]),
       })
     ),
     coupon: z.null(),

@@ -1,32 +1,14 @@
-import type { Strings } from '../strings'
-import { counted } from './count'
+import type { Catalogue } from '../strings'
 
 // Arabic, right to left. Counts take Arabic's six plural forms (Intl.PluralRules); numbers are
 // written as Intl writes them for `ar`, in Arabic-Indic digits.
-const months = counted('ar', {
-  zero: '# شهر',
-  one: 'شهر واحد',
-  two: 'شهرين',
-  few: '# أشهر',
-  many: '# شهرًا',
-  other: '# شهر',
-})
-const days = counted('ar', {
-  zero: '# يوم',
-  one: 'يوم واحد',
-  two: 'يومين',
-  few: '# أيام',
-  many: '# يومًا',
-  other: '# يوم',
-})
-
-export const ar: Strings = {
+export const ar: Catalogue = {
   locale: 'ar',
   dir: 'rtl',
-  title: (program) => `${program}: لوحة الإحالات الخاصة بك`,
-  logoAlt: (program) => `شعار ${program}`,
-  avatarAlt: (who) => `الصورة الرمزية لـ ${who}`,
-  pendingNotice: (program) => `شراكتك بانتظار موافقة ${program}. يمكنك مشاركة رابطك من الآن.`,
+  title: '{program}: لوحة الإحالات الخاصة بك',
+  logoAlt: 'شعار {program}',
+  avatarAlt: 'الصورة الرمزية لـ {who}',
+  pendingNotice: 'شراكتك بانتظار موافقة {program}. يمكنك مشاركة رابطك من الآن.',
   linkHeading: 'رابط الإحالة الخاص بك',
   copyLink: 'نسخ الرابط',
   linkCopied: 'تم نسخ الرابط.',
@@ -41,22 +23,33 @@ export const ar: Strings = {
   awaitingApproval: 'بانتظار الموافقة',
   approved: 'مقبول',
   rewardsHeading: 'مكافأتك',
-  percent: (n) => `${n}٪`,
-  reward: (r) => {
-    const sale =
-      r.percentage !== null ? `${r.percentage} من كل عملية بيع` : `${r.fixed} عن كل عملية بيع`
-    const duration =
-      r.duration === 'once'
-        ? 'لأول عملية بيع فقط'
-        : r.duration === 'forever'
-          ? 'طوال مدة بقاء العميل'
-          : `لمدة ${months(r.duration)}`
-    const lead = r.leadReward === null ? '' : `، و${r.leadReward} عن كل تسجيل جديد`
-    const hold = r.holdDays > 0 ? `، تُدفع بعد فترة احتجاز مدتها ${days(r.holdDays)}` : ''
-    return `${sale}، ${duration}${lead}${hold}.`
+  percent: '{n}٪',
+  reward: {
+    percentage: '{percentage} من كل عملية بيع',
+    fixed: '{fixed} عن كل عملية بيع',
+    once: 'لأول عملية بيع فقط',
+    forever: 'طوال مدة بقاء العميل',
+    months: {
+      zero: 'لمدة # شهر',
+      one: 'لمدة شهر واحد',
+      two: 'لمدة شهرين',
+      few: 'لمدة # أشهر',
+      many: 'لمدة # شهرًا',
+      other: 'لمدة # شهر',
+    },
+    lead: '، و{lead} عن كل تسجيل جديد',
+    hold: {
+      zero: '، تُدفع بعد فترة احتجاز مدتها # يوم',
+      one: '، تُدفع بعد فترة احتجاز مدتها يوم واحد',
+      two: '، تُدفع بعد فترة احتجاز مدتها يومين',
+      few: '، تُدفع بعد فترة احتجاز مدتها # أيام',
+      many: '، تُدفع بعد فترة احتجاز مدتها # يومًا',
+      other: '، تُدفع بعد فترة احتجاز مدتها # يوم',
+    },
+    sentence: '{sale}، {duration}{lead}{hold}.',
   },
   statsHeading: 'نتائجك',
-  asOf: (time) => `حتى ${time}`,
+  asOf: 'حتى {time}',
   clicks: 'النقرات',
   leads: 'التسجيلات',
   sales: 'المبيعات',
@@ -65,32 +58,32 @@ export const ar: Strings = {
   approvedEarnings: 'المعتمدة',
   paid: 'المدفوعة',
   chartLabel: 'النقرات اليومية خلال آخر ٣٠ يومًا',
-  chartSummary: (c) => `آخر ٣٠ يومًا: ${c.clicks}، ${c.leads}، ${c.sales}`,
+  chartSummary: 'آخر ٣٠ يومًا: {clicks}، {leads}، {sales}',
   chartKey: 'الأعمدة: النقرات في اليوم. الحلقة: يوم فيه تسجيلات. النقطة: يوم فيه مبيعات.',
-  clickCount: counted('ar', {
+  clickCount: {
     zero: '# نقرة',
     one: 'نقرة واحدة',
     two: 'نقرتان',
     few: '# نقرات',
     many: '# نقرة',
     other: '# نقرة',
-  }),
-  leadCount: counted('ar', {
+  },
+  leadCount: {
     zero: '# تسجيل',
     one: 'تسجيل واحد',
     two: 'تسجيلان',
     few: '# تسجيلات',
     many: '# تسجيلًا',
     other: '# تسجيل',
-  }),
-  saleCount: counted('ar', {
+  },
+  saleCount: {
     zero: '# عملية بيع',
     one: 'عملية بيع واحدة',
     two: 'عمليتا بيع',
     few: '# عمليات بيع',
     many: '# عملية بيع',
     other: '# عملية بيع',
-  }),
+  },
   earningsHeading: 'أرباحك',
   columns: {
     date: 'التاريخ',
@@ -108,6 +101,19 @@ export const ar: Strings = {
     refunded: 'مستردة',
     declined: 'مرفوضة',
   },
+  explain: {
+    percentage: '{percent} من {base}',
+    fixed: '{amount} عن كل عملية بيع',
+    lead: 'مكافأة على إحالة جديدة',
+    clawback: 'أُلغيت: استرداد بقيمة {refund}',
+    declined: {
+      self_referral: 'بلا مكافأة: إحالة ذاتية',
+      partnership_not_approved: 'بلا مكافأة: لم تكن الشراكة قد اعتُمدت بعد',
+      reward_duration_over: 'بلا مكافأة: انتهت فترة المكافأة لهذا العميل',
+      other: 'بلا مكافأة',
+    },
+    held: '{what}، محتجزة حتى {date}',
+  },
   none: '—',
   errors: {
     ended: {
@@ -123,5 +129,5 @@ export const ar: Strings = {
       text: 'تعذّر تحميل لوحة التحكم. يُرجى المحاولة مرة أخرى بعد دقيقة.',
     },
   },
-  errorLine: (code, requestId) => `الخطأ ${code}، الطلب ${requestId}`,
+  errorLine: 'الخطأ {code}، الطلب {requestId}',
 }

@@ -1,18 +1,14 @@
-import type { Strings } from '../strings'
-import { counted } from './count'
+import type { Catalogue } from '../strings'
 
 // German (formal "Sie").
-const months = counted('de', { one: '1 Monat', other: '# Monate' })
-const days = counted('de', { one: '1 Tag', other: '# Tagen' })
-
-export const de: Strings = {
+export const de: Catalogue = {
   locale: 'de',
   dir: 'ltr',
-  title: (program) => `${program}: Ihr Empfehlungs-Dashboard`,
-  logoAlt: (program) => `Logo von ${program}`,
-  avatarAlt: (who) => `Avatar von ${who}`,
-  pendingNotice: (program) =>
-    `Ihre Partnerschaft wartet auf die Freigabe durch ${program}. Sie können Ihren Link bereits teilen.`,
+  title: '{program}: Ihr Empfehlungs-Dashboard',
+  logoAlt: 'Logo von {program}',
+  avatarAlt: 'Avatar von {who}',
+  pendingNotice:
+    'Ihre Partnerschaft wartet auf die Freigabe durch {program}. Sie können Ihren Link bereits teilen.',
   linkHeading: 'Ihr Empfehlungslink',
   copyLink: 'Link kopieren',
   linkCopied: 'Link kopiert.',
@@ -28,22 +24,22 @@ export const de: Strings = {
   awaitingApproval: 'Wartet auf Freigabe',
   approved: 'Freigegeben',
   rewardsHeading: 'Ihre Vergütung',
-  percent: (n) => `${n}\u00a0%`,
-  reward: (r) => {
-    const sale =
-      r.percentage !== null ? `${r.percentage} auf jeden Verkauf` : `${r.fixed} pro Verkauf`
-    const duration =
-      r.duration === 'once'
-        ? 'nur für den ersten Verkauf'
-        : r.duration === 'forever'
-          ? 'solange der Kunde bleibt'
-          : `${months(r.duration)} lang`
-    const lead = r.leadReward === null ? '' : `, dazu ${r.leadReward} für jede neue Anmeldung`
-    const hold = r.holdDays > 0 ? `, ausgezahlt nach einer Haltefrist von ${days(r.holdDays)}` : ''
-    return `${sale}, ${duration}${lead}${hold}.`
+  percent: '{n}\u00a0%',
+  reward: {
+    percentage: '{percentage} auf jeden Verkauf',
+    fixed: '{fixed} pro Verkauf',
+    once: 'nur für den ersten Verkauf',
+    forever: 'solange der Kunde bleibt',
+    months: { one: '1 Monat lang', other: '# Monate lang' },
+    lead: ', dazu {lead} für jede neue Anmeldung',
+    hold: {
+      one: ', ausgezahlt nach einer Haltefrist von 1 Tag',
+      other: ', ausgezahlt nach einer Haltefrist von # Tagen',
+    },
+    sentence: '{sale}, {duration}{lead}{hold}.',
   },
   statsHeading: 'Ihre Ergebnisse',
-  asOf: (time) => `Stand: ${time}`,
+  asOf: 'Stand: {time}',
   clicks: 'Klicks',
   leads: 'Anmeldungen',
   sales: 'Verkäufe',
@@ -52,11 +48,11 @@ export const de: Strings = {
   approvedEarnings: 'Freigegeben',
   paid: 'Ausgezahlt',
   chartLabel: 'Klicks pro Tag in den letzten 30 Tagen',
-  chartSummary: (c) => `Letzte 30 Tage: ${c.clicks}, ${c.leads}, ${c.sales}`,
+  chartSummary: 'Letzte 30 Tage: {clicks}, {leads}, {sales}',
   chartKey: 'Balken: Klicks pro Tag. Ring: ein Tag mit Anmeldungen. Punkt: ein Tag mit Verkäufen.',
-  clickCount: counted('de', { one: '# Klick', other: '# Klicks' }),
-  leadCount: counted('de', { one: '# Anmeldung', other: '# Anmeldungen' }),
-  saleCount: counted('de', { one: '# Verkauf', other: '# Verkäufe' }),
+  clickCount: { one: '# Klick', other: '# Klicks' },
+  leadCount: { one: '# Anmeldung', other: '# Anmeldungen' },
+  saleCount: { one: '# Verkauf', other: '# Verkäufe' },
   earningsHeading: 'Ihre Provisionen',
   columns: {
     date: 'Datum',
@@ -74,6 +70,19 @@ export const de: Strings = {
     refunded: 'Erstattet',
     declined: 'Abgelehnt',
   },
+  explain: {
+    percentage: '{percent} von {base}',
+    fixed: '{amount} pro Verkauf',
+    lead: 'Vergütung für eine neue Empfehlung',
+    clawback: 'Zurückgebucht: eine Erstattung von {refund}',
+    declined: {
+      self_referral: 'Nicht vergütet: eine Eigenempfehlung',
+      partnership_not_approved: 'Nicht vergütet: Die Partnerschaft war noch nicht freigegeben',
+      reward_duration_over: 'Nicht vergütet: Der Vergütungszeitraum für diesen Kunden war vorbei',
+      other: 'Nicht vergütet',
+    },
+    held: '{what}, gehalten bis {date}',
+  },
   none: '—',
   errors: {
     ended: {
@@ -89,5 +98,5 @@ export const de: Strings = {
       text: 'Das Dashboard konnte nicht geladen werden. Bitte versuchen Sie es in einer Minute erneut.',
     },
   },
-  errorLine: (code, requestId) => `Fehler ${code}, Anfrage ${requestId}`,
+  errorLine: 'Fehler {code}, Anfrage {requestId}',
 }

@@ -1,17 +1,15 @@
-import type { Strings } from '../strings'
-import { counted } from './count'
+import type { Catalogue } from '../strings'
 
-// English, the reference: every other catalogue has exactly these keys.
-const months = counted('en', { one: '1 month', other: '# months' })
-
-export const en: Strings = {
+// English, the reference: every other catalogue has exactly these keys and, in each template,
+// the same `{holes}`.
+export const en: Catalogue = {
   locale: 'en',
   dir: 'ltr',
-  title: (program) => `${program}: your referral dashboard`,
-  logoAlt: (program) => `${program} logo`,
-  avatarAlt: (who) => `Avatar of ${who}`,
-  pendingNotice: (program) =>
-    `Your partnership is awaiting approval by ${program}. You can share your link already.`,
+  title: '{program}: your referral dashboard',
+  logoAlt: '{program} logo',
+  avatarAlt: 'Avatar of {who}',
+  pendingNotice:
+    'Your partnership is awaiting approval by {program}. You can share your link already.',
   linkHeading: 'Your referral link',
   copyLink: 'Copy link',
   linkCopied: 'Link copied.',
@@ -26,21 +24,19 @@ export const en: Strings = {
   awaitingApproval: 'Awaiting approval',
   approved: 'Approved',
   rewardsHeading: 'Your reward',
-  percent: (n) => `${n} %`,
-  reward: (r) => {
-    const sale = r.percentage !== null ? `${r.percentage} of every sale` : `${r.fixed} per sale`
-    const duration =
-      r.duration === 'once'
-        ? 'for the first sale only'
-        : r.duration === 'forever'
-          ? 'for as long as the customer stays'
-          : `for ${months(r.duration)}`
-    const lead = r.leadReward === null ? '' : `, and ${r.leadReward} for every new sign-up`
-    const hold = r.holdDays > 0 ? `, paid out after a ${r.holdDays}-day hold` : ''
-    return `${sale}, ${duration}${lead}${hold}.`
+  percent: '{n} %',
+  reward: {
+    percentage: '{percentage} of every sale',
+    fixed: '{fixed} per sale',
+    once: 'for the first sale only',
+    forever: 'for as long as the customer stays',
+    months: { one: 'for 1 month', other: 'for # months' },
+    lead: ', and {lead} for every new sign-up',
+    hold: { one: ', paid out after a 1-day hold', other: ', paid out after a #-day hold' },
+    sentence: '{sale}, {duration}{lead}{hold}.',
   },
   statsHeading: 'Your results',
-  asOf: (time) => `As of ${time}`,
+  asOf: 'As of {time}',
   clicks: 'Clicks',
   leads: 'Sign-ups',
   sales: 'Sales',
@@ -49,11 +45,11 @@ export const en: Strings = {
   approvedEarnings: 'Approved',
   paid: 'Paid',
   chartLabel: 'Clicks per day over the last 30 days',
-  chartSummary: (c) => `Last 30 days: ${c.clicks}, ${c.leads}, ${c.sales}`,
+  chartSummary: 'Last 30 days: {clicks}, {leads}, {sales}',
   chartKey: 'Bars: clicks a day. Ring: a day with sign-ups. Dot: a day with sales.',
-  clickCount: counted('en', { one: '# click', other: '# clicks' }),
-  leadCount: counted('en', { one: '# sign-up', other: '# sign-ups' }),
-  saleCount: counted('en', { one: '# sale', other: '# sales' }),
+  clickCount: { one: '# click', other: '# clicks' },
+  leadCount: { one: '# sign-up', other: '# sign-ups' },
+  saleCount: { one: '# sale', other: '# sales' },
   earningsHeading: 'Your earnings',
   columns: {
     date: 'Date',
@@ -71,6 +67,19 @@ export const en: Strings = {
     refunded: 'Refunded',
     declined: 'Declined',
   },
+  explain: {
+    percentage: '{percent} of {base}',
+    fixed: '{amount} per sale',
+    lead: 'Reward for a new referral',
+    clawback: 'Taken back: a refund of {refund}',
+    declined: {
+      self_referral: 'Not rewarded: a self-referral',
+      partnership_not_approved: 'Not rewarded: the partnership was not approved yet',
+      reward_duration_over: 'Not rewarded: the reward period for this customer was over',
+      other: 'Not rewarded',
+    },
+    held: '{what}, held until {date}',
+  },
   none: '—',
   errors: {
     ended: {
@@ -86,5 +95,5 @@ export const en: Strings = {
       text: 'The dashboard could not be loaded. Please try again in a minute.',
     },
   },
-  errorLine: (code, requestId) => `Error ${code}, request ${requestId}`,
+  errorLine: 'Error {code}, request {requestId}',
 }

@@ -1,18 +1,14 @@
-import type { Strings } from '../strings'
-import { counted } from './count'
+import type { Catalogue } from '../strings'
 
 // Spanish (tuteo, as most Spanish web apps).
-const months = counted('es', { one: '1 mes', other: '# meses' })
-const days = counted('es', { one: '1 día', other: '# días' })
-
-export const es: Strings = {
+export const es: Catalogue = {
   locale: 'es',
   dir: 'ltr',
-  title: (program) => `${program}: tu panel de referidos`,
-  logoAlt: (program) => `Logotipo de ${program}`,
-  avatarAlt: (who) => `Avatar de ${who}`,
-  pendingNotice: (program) =>
-    `Tu colaboración está pendiente de aprobación por parte de ${program}. Ya puedes compartir tu enlace.`,
+  title: '{program}: tu panel de referidos',
+  logoAlt: 'Logotipo de {program}',
+  avatarAlt: 'Avatar de {who}',
+  pendingNotice:
+    'Tu colaboración está pendiente de aprobación por parte de {program}. Ya puedes compartir tu enlace.',
   linkHeading: 'Tu enlace de referido',
   copyLink: 'Copiar enlace',
   linkCopied: 'Enlace copiado.',
@@ -27,22 +23,22 @@ export const es: Strings = {
   awaitingApproval: 'Pendiente de aprobación',
   approved: 'Aprobado',
   rewardsHeading: 'Tu recompensa',
-  percent: (n) => `${n}\u00a0%`,
-  reward: (r) => {
-    const sale = r.percentage !== null ? `${r.percentage} de cada venta` : `${r.fixed} por venta`
-    const duration =
-      r.duration === 'once'
-        ? 'solo por la primera venta'
-        : r.duration === 'forever'
-          ? 'mientras el cliente siga activo'
-          : `durante ${months(r.duration)}`
-    const lead = r.leadReward === null ? '' : `, y ${r.leadReward} por cada nuevo registro`
-    const hold =
-      r.holdDays > 0 ? `, que se paga tras un periodo de retención de ${days(r.holdDays)}` : ''
-    return `${sale}, ${duration}${lead}${hold}.`
+  percent: '{n}\u00a0%',
+  reward: {
+    percentage: '{percentage} de cada venta',
+    fixed: '{fixed} por venta',
+    once: 'solo por la primera venta',
+    forever: 'mientras el cliente siga activo',
+    months: { one: 'durante 1 mes', other: 'durante # meses' },
+    lead: ', y {lead} por cada nuevo registro',
+    hold: {
+      one: ', que se paga tras un periodo de retención de 1 día',
+      other: ', que se paga tras un periodo de retención de # días',
+    },
+    sentence: '{sale}, {duration}{lead}{hold}.',
   },
   statsHeading: 'Tus resultados',
-  asOf: (time) => `Actualizado: ${time}`,
+  asOf: 'Actualizado: {time}',
   clicks: 'Clics',
   leads: 'Registros',
   sales: 'Ventas',
@@ -51,11 +47,11 @@ export const es: Strings = {
   approvedEarnings: 'Aprobado',
   paid: 'Pagado',
   chartLabel: 'Clics por día en los últimos 30 días',
-  chartSummary: (c) => `Últimos 30 días: ${c.clicks}, ${c.leads}, ${c.sales}`,
+  chartSummary: 'Últimos 30 días: {clicks}, {leads}, {sales}',
   chartKey: 'Barras: clics por día. Anillo: un día con registros. Punto: un día con ventas.',
-  clickCount: counted('es', { one: '# clic', other: '# clics' }),
-  leadCount: counted('es', { one: '# registro', other: '# registros' }),
-  saleCount: counted('es', { one: '# venta', other: '# ventas' }),
+  clickCount: { one: '# clic', other: '# clics' },
+  leadCount: { one: '# registro', other: '# registros' },
+  saleCount: { one: '# venta', other: '# ventas' },
   earningsHeading: 'Tus ganancias',
   columns: {
     date: 'Fecha',
@@ -73,6 +69,20 @@ export const es: Strings = {
     refunded: 'Reembolsada',
     declined: 'Rechazada',
   },
+  explain: {
+    percentage: '{percent} de {base}',
+    fixed: '{amount} por venta',
+    lead: 'Recompensa por un nuevo referido',
+    clawback: 'Revertida: un reembolso de {refund}',
+    declined: {
+      self_referral: 'Sin recompensa: te referiste a ti mismo',
+      partnership_not_approved: 'Sin recompensa: la colaboración aún no estaba aprobada',
+      reward_duration_over:
+        'Sin recompensa: el periodo de recompensa de este cliente había terminado',
+      other: 'Sin recompensa',
+    },
+    held: '{what}, retenido hasta {date}',
+  },
   none: '—',
   errors: {
     ended: {
@@ -88,5 +98,5 @@ export const es: Strings = {
       text: 'No se ha podido cargar el panel. Vuelve a intentarlo dentro de un minuto.',
     },
   },
-  errorLine: (code, requestId) => `Error ${code}, solicitud ${requestId}`,
+  errorLine: 'Error {code}, solicitud {requestId}',
 }

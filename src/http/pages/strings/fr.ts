@@ -1,17 +1,14 @@
-import type { Strings } from '../strings'
-import { counted } from './count'
+import type { Catalogue } from '../strings'
 
 // French (vouvoiement).
-const days = counted('fr', { one: '# jour', other: '# jours' })
-
-export const fr: Strings = {
+export const fr: Catalogue = {
   locale: 'fr',
   dir: 'ltr',
-  title: (program) => `${program} : votre tableau de bord de parrainage`,
-  logoAlt: (program) => `Logo de ${program}`,
-  avatarAlt: (who) => `Avatar de ${who}`,
-  pendingNotice: (program) =>
-    `Votre partenariat attend l’approbation de ${program}. Vous pouvez déjà partager votre lien.`,
+  title: '{program} : votre tableau de bord de parrainage',
+  logoAlt: 'Logo de {program}',
+  avatarAlt: 'Avatar de {who}',
+  pendingNotice:
+    'Votre partenariat attend l’approbation de {program}. Vous pouvez déjà partager votre lien.',
   linkHeading: 'Votre lien de parrainage',
   copyLink: 'Copier le lien',
   linkCopied: 'Lien copié.',
@@ -27,22 +24,22 @@ export const fr: Strings = {
   awaitingApproval: 'En attente d’approbation',
   approved: 'Approuvé',
   rewardsHeading: 'Votre rémunération',
-  percent: (n) => `${n}\u00a0%`,
-  reward: (r) => {
-    const sale = r.percentage !== null ? `${r.percentage} de chaque vente` : `${r.fixed} par vente`
-    const duration =
-      r.duration === 'once'
-        ? 'pour la première vente uniquement'
-        : r.duration === 'forever'
-          ? 'aussi longtemps que le client reste'
-          : `pendant ${r.duration} mois`
-    const lead =
-      r.leadReward === null ? '' : `, et ${r.leadReward} pour chaque nouvelle inscription`
-    const hold = r.holdDays > 0 ? `, versé après une période de blocage de ${days(r.holdDays)}` : ''
-    return `${sale}, ${duration}${lead}${hold}.`
+  percent: '{n}\u00a0%',
+  reward: {
+    percentage: '{percentage} de chaque vente',
+    fixed: '{fixed} par vente',
+    once: 'pour la première vente uniquement',
+    forever: 'aussi longtemps que le client reste',
+    months: { one: 'pendant # mois', other: 'pendant # mois' },
+    lead: ', et {lead} pour chaque nouvelle inscription',
+    hold: {
+      one: ', versé après une période de blocage de # jour',
+      other: ', versé après une période de blocage de # jours',
+    },
+    sentence: '{sale}, {duration}{lead}{hold}.',
   },
   statsHeading: 'Vos résultats',
-  asOf: (time) => `Données au ${time}`,
+  asOf: 'Données au {time}',
   clicks: 'Clics',
   leads: 'Inscriptions',
   sales: 'Ventes',
@@ -51,12 +48,12 @@ export const fr: Strings = {
   approvedEarnings: 'Approuvé',
   paid: 'Payé',
   chartLabel: 'Clics par jour sur les 30 derniers jours',
-  chartSummary: (c) => `30 derniers jours : ${c.clicks}, ${c.leads}, ${c.sales}`,
+  chartSummary: '30 derniers jours : {clicks}, {leads}, {sales}',
   chartKey:
     'Barres : clics par jour. Anneau : un jour avec des inscriptions. Point : un jour avec des ventes.',
-  clickCount: counted('fr', { one: '# clic', other: '# clics' }),
-  leadCount: counted('fr', { one: '# inscription', other: '# inscriptions' }),
-  saleCount: counted('fr', { one: '# vente', other: '# ventes' }),
+  clickCount: { one: '# clic', other: '# clics' },
+  leadCount: { one: '# inscription', other: '# inscriptions' },
+  saleCount: { one: '# vente', other: '# ventes' },
   earningsHeading: 'Vos gains',
   columns: {
     date: 'Date',
@@ -74,6 +71,20 @@ export const fr: Strings = {
     refunded: 'Remboursée',
     declined: 'Refusée',
   },
+  explain: {
+    percentage: '{percent} de {base}',
+    fixed: '{amount} par vente',
+    lead: 'Récompense pour un nouveau filleul',
+    clawback: 'Reprise : un remboursement de {refund}',
+    declined: {
+      self_referral: 'Non rémunérée : auto-parrainage',
+      partnership_not_approved: 'Non rémunérée : le partenariat n’était pas encore approuvé',
+      reward_duration_over:
+        'Non rémunérée : la période de rémunération de ce client était terminée',
+      other: 'Non rémunérée',
+    },
+    held: '{what}, bloqué jusqu’au {date}',
+  },
   none: '—',
   errors: {
     ended: {
@@ -89,5 +100,5 @@ export const fr: Strings = {
       text: 'Le tableau de bord n’a pas pu être chargé. Veuillez réessayer dans une minute.',
     },
   },
-  errorLine: (code, requestId) => `Erreur ${code}, requête ${requestId}`,
+  errorLine: 'Erreur {code}, requête {requestId}',
 }

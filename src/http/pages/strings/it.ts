@@ -1,18 +1,14 @@
-import type { Strings } from '../strings'
-import { counted } from './count'
+import type { Catalogue } from '../strings'
 
 // Italian (tu, as most Italian web apps).
-const months = counted('it', { one: '1 mese', other: '# mesi' })
-const days = counted('it', { one: '1 giorno', other: '# giorni' })
-
-export const it: Strings = {
+export const it: Catalogue = {
   locale: 'it',
   dir: 'ltr',
-  title: (program) => `${program}: la tua dashboard referral`,
-  logoAlt: (program) => `Logo di ${program}`,
-  avatarAlt: (who) => `Avatar di ${who}`,
-  pendingNotice: (program) =>
-    `La tua partnership è in attesa di approvazione da parte di ${program}. Puoi già condividere il tuo link.`,
+  title: '{program}: la tua dashboard referral',
+  logoAlt: 'Logo di {program}',
+  avatarAlt: 'Avatar di {who}',
+  pendingNotice:
+    'La tua partnership è in attesa di approvazione da parte di {program}. Puoi già condividere il tuo link.',
   linkHeading: 'Il tuo link di referral',
   copyLink: 'Copia link',
   linkCopied: 'Link copiato.',
@@ -27,23 +23,22 @@ export const it: Strings = {
   awaitingApproval: 'In attesa di approvazione',
   approved: 'Approvato',
   rewardsHeading: 'La tua ricompensa',
-  percent: (n) => `${n}%`,
-  reward: (r) => {
-    const sale =
-      r.percentage !== null ? `${r.percentage} di ogni vendita` : `${r.fixed} per vendita`
-    const duration =
-      r.duration === 'once'
-        ? 'solo sulla prima vendita'
-        : r.duration === 'forever'
-          ? 'finché il cliente resta'
-          : `per ${months(r.duration)}`
-    const lead = r.leadReward === null ? '' : `, più ${r.leadReward} per ogni nuova iscrizione`
-    const hold =
-      r.holdDays > 0 ? `, pagata dopo un periodo di trattenuta di ${days(r.holdDays)}` : ''
-    return `${sale}, ${duration}${lead}${hold}.`
+  percent: '{n}%',
+  reward: {
+    percentage: '{percentage} di ogni vendita',
+    fixed: '{fixed} per vendita',
+    once: 'solo sulla prima vendita',
+    forever: 'finché il cliente resta',
+    months: { one: 'per 1 mese', other: 'per # mesi' },
+    lead: ', più {lead} per ogni nuova iscrizione',
+    hold: {
+      one: ', pagata dopo un periodo di trattenuta di 1 giorno',
+      other: ', pagata dopo un periodo di trattenuta di # giorni',
+    },
+    sentence: '{sale}, {duration}{lead}{hold}.',
   },
   statsHeading: 'I tuoi risultati',
-  asOf: (time) => `Aggiornato al ${time}`,
+  asOf: 'Aggiornato al {time}',
   clicks: 'Clic',
   leads: 'Iscrizioni',
   sales: 'Vendite',
@@ -52,12 +47,12 @@ export const it: Strings = {
   approvedEarnings: 'Approvate',
   paid: 'Pagate',
   chartLabel: 'Clic al giorno negli ultimi 30 giorni',
-  chartSummary: (c) => `Ultimi 30 giorni: ${c.clicks}, ${c.leads}, ${c.sales}`,
+  chartSummary: 'Ultimi 30 giorni: {clicks}, {leads}, {sales}',
   chartKey:
     'Barre: clic al giorno. Anello: un giorno con iscrizioni. Punto: un giorno con vendite.',
-  clickCount: counted('it', { one: '# clic', other: '# clic' }),
-  leadCount: counted('it', { one: '# iscrizione', other: '# iscrizioni' }),
-  saleCount: counted('it', { one: '# vendita', other: '# vendite' }),
+  clickCount: { one: '# clic', other: '# clic' },
+  leadCount: { one: '# iscrizione', other: '# iscrizioni' },
+  saleCount: { one: '# vendita', other: '# vendite' },
   earningsHeading: 'I tuoi guadagni',
   columns: {
     date: 'Data',
@@ -75,6 +70,20 @@ export const it: Strings = {
     refunded: 'Rimborsata',
     declined: 'Rifiutata',
   },
+  explain: {
+    percentage: '{percent} di {base}',
+    fixed: '{amount} per vendita',
+    lead: 'Ricompensa per un nuovo referral',
+    clawback: 'Stornata: un rimborso di {refund}',
+    declined: {
+      self_referral: 'Non ricompensata: un autoreferral',
+      partnership_not_approved: 'Non ricompensata: la partnership non era ancora approvata',
+      reward_duration_over:
+        'Non ricompensata: il periodo di ricompensa per questo cliente era finito',
+      other: 'Non ricompensata',
+    },
+    held: '{what}, trattenuta fino al {date}',
+  },
   none: '—',
   errors: {
     ended: {
@@ -90,5 +99,5 @@ export const it: Strings = {
       text: 'Impossibile caricare la dashboard. Riprova tra un minuto.',
     },
   },
-  errorLine: (code, requestId) => `Errore ${code}, richiesta ${requestId}`,
+  errorLine: 'Errore {code}, richiesta {requestId}',
 }

@@ -1,15 +1,14 @@
-import type { Strings } from '../strings'
-import { counted } from './count'
+import type { Catalogue } from '../strings'
 
-// Japanese (polite form). The reward is two or three short sentences, as Japanese writes it.
-export const ja: Strings = {
+// Japanese (polite form). The reward is two or three short sentences, as Japanese writes it:
+// the duration first, then what is earned; the sign-up reward and the hold each a sentence.
+export const ja: Catalogue = {
   locale: 'ja',
   dir: 'ltr',
-  title: (program) => `${program}: 紹介ダッシュボード`,
-  logoAlt: (program) => `${program}のロゴ`,
-  avatarAlt: (who) => `${who}のアバター`,
-  pendingNotice: (program) =>
-    `パートナーシップは${program}の承認待ちです。リンクはすでに共有できます。`,
+  title: '{program}: 紹介ダッシュボード',
+  logoAlt: '{program}のロゴ',
+  avatarAlt: '{who}のアバター',
+  pendingNotice: 'パートナーシップは{program}の承認待ちです。リンクはすでに共有できます。',
   linkHeading: '紹介リンク',
   copyLink: 'リンクをコピー',
   linkCopied: 'リンクをコピーしました。',
@@ -24,21 +23,19 @@ export const ja: Strings = {
   awaitingApproval: '承認待ち',
   approved: '承認済み',
   rewardsHeading: '報酬',
-  percent: (n) => `${n}%`,
-  reward: (r) => {
-    const duration =
-      r.duration === 'once'
-        ? '初回の売上に限り、'
-        : r.duration === 'forever'
-          ? '顧客が利用を続ける限り、'
-          : `${r.duration}か月間、`
-    const sale = r.percentage !== null ? `売上の${r.percentage}` : `売上1件につき${r.fixed}`
-    const lead = r.leadReward === null ? '' : `新規登録1件につき${r.leadReward}も獲得できます。`
-    const hold = r.holdDays > 0 ? `報酬は${r.holdDays}日間の保留期間の後に支払われます。` : ''
-    return `${duration}${sale}を獲得できます。${lead}${hold}`
+  percent: '{n}%',
+  reward: {
+    percentage: '売上の{percentage}',
+    fixed: '売上1件につき{fixed}',
+    once: '初回の売上に限り、',
+    forever: '顧客が利用を続ける限り、',
+    months: { other: '#か月間、' },
+    lead: '新規登録1件につき{lead}も獲得できます。',
+    hold: { other: '報酬は#日間の保留期間の後に支払われます。' },
+    sentence: '{duration}{sale}を獲得できます。{lead}{hold}',
   },
   statsHeading: '実績',
-  asOf: (time) => `${time}時点`,
+  asOf: '{time}時点',
   clicks: 'クリック',
   leads: '登録',
   sales: '売上',
@@ -47,11 +44,11 @@ export const ja: Strings = {
   approvedEarnings: '承認済み',
   paid: '支払済み',
   chartLabel: '過去30日間の1日あたりのクリック数',
-  chartSummary: (c) => `過去30日間: ${c.clicks}、${c.leads}、${c.sales}`,
+  chartSummary: '過去30日間: {clicks}、{leads}、{sales}',
   chartKey: '棒: 1日のクリック数。輪: 登録があった日。点: 売上があった日。',
-  clickCount: counted('ja', { other: 'クリック #件' }),
-  leadCount: counted('ja', { other: '登録 #件' }),
-  saleCount: counted('ja', { other: '売上 #件' }),
+  clickCount: { other: 'クリック #件' },
+  leadCount: { other: '登録 #件' },
+  saleCount: { other: '売上 #件' },
   earningsHeading: '収益',
   columns: {
     date: '日付',
@@ -69,6 +66,19 @@ export const ja: Strings = {
     refunded: '返金済み',
     declined: '却下',
   },
+  explain: {
+    percentage: '{base}の{percent}',
+    fixed: '売上1件につき{amount}',
+    lead: '新規紹介の報酬',
+    clawback: '取り消し: {refund}の返金',
+    declined: {
+      self_referral: '報酬対象外: ご本人による紹介',
+      partnership_not_approved: '報酬対象外: パートナーシップが未承認でした',
+      reward_duration_over: '報酬対象外: この顧客の報酬期間は終了していました',
+      other: '報酬対象外',
+    },
+    held: '{what}、{date}まで保留',
+  },
   none: '—',
   errors: {
     ended: {
@@ -84,5 +94,5 @@ export const ja: Strings = {
       text: 'ダッシュボードを読み込めませんでした。1分ほどしてから、もう一度お試しください。',
     },
   },
-  errorLine: (code, requestId) => `エラー ${code}、リクエスト ${requestId}`,
+  errorLine: 'エラー {code}、リクエスト {requestId}',
 }

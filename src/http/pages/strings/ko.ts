@@ -1,15 +1,15 @@
-import type { Strings } from '../strings'
-import { counted } from './count'
+import type { Catalogue } from '../strings'
 
-// Korean (polite 합니다 style; the reward in the noun-ending style of Korean UI).
-export const ko: Strings = {
+// Korean (polite 합니다 style; the reward in the noun-ending style of Korean UI, the duration
+// first). A count has one form.
+export const ko: Catalogue = {
   locale: 'ko',
   dir: 'ltr',
-  title: (program) => `${program}: 추천 대시보드`,
-  logoAlt: (program) => `${program} 로고`,
-  avatarAlt: (who) => `${who}의 아바타`,
-  pendingNotice: (program) =>
-    `${program}의 파트너십 승인을 기다리고 있습니다. 링크는 지금 바로 공유할 수 있습니다.`,
+  title: '{program}: 추천 대시보드',
+  logoAlt: '{program} 로고',
+  avatarAlt: '{who}의 아바타',
+  pendingNotice:
+    '{program}의 파트너십 승인을 기다리고 있습니다. 링크는 지금 바로 공유할 수 있습니다.',
   linkHeading: '추천 링크',
   copyLink: '링크 복사',
   linkCopied: '링크가 복사되었습니다.',
@@ -24,22 +24,19 @@ export const ko: Strings = {
   awaitingApproval: '승인 대기 중',
   approved: '승인됨',
   rewardsHeading: '리워드',
-  percent: (n) => `${n}%`,
-  reward: (r) => {
-    const duration =
-      r.duration === 'once'
-        ? '첫 판매에 한해'
-        : r.duration === 'forever'
-          ? '고객이 이용하는 동안'
-          : `${r.duration}개월 동안`
-    const sale =
-      r.percentage !== null ? `판매 금액의 ${r.percentage} 지급` : `판매 1건당 ${r.fixed} 지급`
-    const lead = r.leadReward === null ? '' : `, 신규 가입 1건당 ${r.leadReward} 추가 지급`
-    const hold = r.holdDays > 0 ? `, ${r.holdDays}일 보류 기간 후 정산` : ''
-    return `${duration} ${sale}${lead}${hold}.`
+  percent: '{n}%',
+  reward: {
+    percentage: '판매 금액의 {percentage} 지급',
+    fixed: '판매 1건당 {fixed} 지급',
+    once: '첫 판매에 한해',
+    forever: '고객이 이용하는 동안',
+    months: { other: '#개월 동안' },
+    lead: ', 신규 가입 1건당 {lead} 추가 지급',
+    hold: { other: ', #일 보류 기간 후 정산' },
+    sentence: '{duration} {sale}{lead}{hold}.',
   },
   statsHeading: '내 실적',
-  asOf: (time) => `${time} 기준`,
+  asOf: '{time} 기준',
   clicks: '클릭',
   leads: '가입',
   sales: '판매',
@@ -48,11 +45,11 @@ export const ko: Strings = {
   approvedEarnings: '승인됨',
   paid: '지급됨',
   chartLabel: '최근 30일간 일별 클릭 수',
-  chartSummary: (c) => `최근 30일: ${c.clicks}, ${c.leads}, ${c.sales}`,
+  chartSummary: '최근 30일: {clicks}, {leads}, {sales}',
   chartKey: '막대: 일별 클릭 수. 고리: 가입이 있었던 날. 점: 판매가 있었던 날.',
-  clickCount: counted('ko', { other: '클릭 #회' }),
-  leadCount: counted('ko', { other: '가입 #건' }),
-  saleCount: counted('ko', { other: '판매 #건' }),
+  clickCount: { other: '클릭 #회' },
+  leadCount: { other: '가입 #건' },
+  saleCount: { other: '판매 #건' },
   earningsHeading: '내 수익',
   columns: {
     date: '날짜',
@@ -70,6 +67,19 @@ export const ko: Strings = {
     refunded: '환불됨',
     declined: '거절됨',
   },
+  explain: {
+    percentage: '{base}의 {percent}',
+    fixed: '판매 1건당 {amount}',
+    lead: '신규 추천 리워드',
+    clawback: '회수됨: {refund} 환불',
+    declined: {
+      self_referral: '리워드 없음: 본인 추천',
+      partnership_not_approved: '리워드 없음: 파트너십 승인 전',
+      reward_duration_over: '리워드 없음: 이 고객의 리워드 기간 종료',
+      other: '리워드 없음',
+    },
+    held: '{what}, {date}까지 보류',
+  },
   none: '—',
   errors: {
     ended: {
@@ -85,5 +95,5 @@ export const ko: Strings = {
       text: '대시보드를 불러오지 못했습니다. 1분 후에 다시 시도해 주세요.',
     },
   },
-  errorLine: (code, requestId) => `오류 ${code}, 요청 ${requestId}`,
+  errorLine: '오류 {code}, 요청 {requestId}',
 }

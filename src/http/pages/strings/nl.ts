@@ -1,18 +1,14 @@
-import type { Strings } from '../strings'
-import { counted } from './count'
+import type { Catalogue } from '../strings'
 
 // Dutch ("je").
-const months = counted('nl', { one: '1 maand', other: '# maanden' })
-const days = counted('nl', { one: '1 dag', other: '# dagen' })
-
-export const nl: Strings = {
+export const nl: Catalogue = {
   locale: 'nl',
   dir: 'ltr',
-  title: (program) => `${program}: je verwijzingsdashboard`,
-  logoAlt: (program) => `Logo van ${program}`,
-  avatarAlt: (who) => `Avatar van ${who}`,
-  pendingNotice: (program) =>
-    `Je partnerschap wacht op goedkeuring door ${program}. Je kunt je link nu al delen.`,
+  title: '{program}: je verwijzingsdashboard',
+  logoAlt: 'Logo van {program}',
+  avatarAlt: 'Avatar van {who}',
+  pendingNotice:
+    'Je partnerschap wacht op goedkeuring door {program}. Je kunt je link nu al delen.',
   linkHeading: 'Je verwijzingslink',
   copyLink: 'Link kopiëren',
   linkCopied: 'Link gekopieerd.',
@@ -27,22 +23,22 @@ export const nl: Strings = {
   awaitingApproval: 'Wacht op goedkeuring',
   approved: 'Goedgekeurd',
   rewardsHeading: 'Je beloning',
-  percent: (n) => `${n}%`,
-  reward: (r) => {
-    const sale =
-      r.percentage !== null ? `${r.percentage} van elke verkoop` : `${r.fixed} per verkoop`
-    const duration =
-      r.duration === 'once'
-        ? 'alleen voor de eerste verkoop'
-        : r.duration === 'forever'
-          ? 'zolang de klant blijft'
-          : `gedurende ${months(r.duration)}`
-    const lead = r.leadReward === null ? '' : `, en ${r.leadReward} voor elke nieuwe aanmelding`
-    const hold = r.holdDays > 0 ? `, uitbetaald na een wachttijd van ${days(r.holdDays)}` : ''
-    return `${sale}, ${duration}${lead}${hold}.`
+  percent: '{n}%',
+  reward: {
+    percentage: '{percentage} van elke verkoop',
+    fixed: '{fixed} per verkoop',
+    once: 'alleen voor de eerste verkoop',
+    forever: 'zolang de klant blijft',
+    months: { one: 'gedurende 1 maand', other: 'gedurende # maanden' },
+    lead: ', en {lead} voor elke nieuwe aanmelding',
+    hold: {
+      one: ', uitbetaald na een wachttijd van 1 dag',
+      other: ', uitbetaald na een wachttijd van # dagen',
+    },
+    sentence: '{sale}, {duration}{lead}{hold}.',
   },
   statsHeading: 'Je resultaten',
-  asOf: (time) => `Bijgewerkt: ${time}`,
+  asOf: 'Bijgewerkt: {time}',
   clicks: 'Klikken',
   leads: 'Aanmeldingen',
   sales: 'Verkopen',
@@ -51,11 +47,11 @@ export const nl: Strings = {
   approvedEarnings: 'Goedgekeurd',
   paid: 'Uitbetaald',
   chartLabel: 'Klikken per dag in de afgelopen 30 dagen',
-  chartSummary: (c) => `Afgelopen 30 dagen: ${c.clicks}, ${c.leads}, ${c.sales}`,
+  chartSummary: 'Afgelopen 30 dagen: {clicks}, {leads}, {sales}',
   chartKey: 'Staven: klikken per dag. Ring: een dag met aanmeldingen. Stip: een dag met verkopen.',
-  clickCount: counted('nl', { one: '# klik', other: '# klikken' }),
-  leadCount: counted('nl', { one: '# aanmelding', other: '# aanmeldingen' }),
-  saleCount: counted('nl', { one: '# verkoop', other: '# verkopen' }),
+  clickCount: { one: '# klik', other: '# klikken' },
+  leadCount: { one: '# aanmelding', other: '# aanmeldingen' },
+  saleCount: { one: '# verkoop', other: '# verkopen' },
   earningsHeading: 'Je verdiensten',
   columns: {
     date: 'Datum',
@@ -73,6 +69,19 @@ export const nl: Strings = {
     refunded: 'Terugbetaald',
     declined: 'Afgewezen',
   },
+  explain: {
+    percentage: '{percent} van {base}',
+    fixed: '{amount} per verkoop',
+    lead: 'Beloning voor een nieuwe verwijzing',
+    clawback: 'Teruggeboekt: een terugbetaling van {refund}',
+    declined: {
+      self_referral: 'Niet beloond: een zelfverwijzing',
+      partnership_not_approved: 'Niet beloond: het partnerschap was nog niet goedgekeurd',
+      reward_duration_over: 'Niet beloond: de beloningsperiode voor deze klant was voorbij',
+      other: 'Niet beloond',
+    },
+    held: '{what}, vastgehouden tot {date}',
+  },
   none: '—',
   errors: {
     ended: {
@@ -88,5 +97,5 @@ export const nl: Strings = {
       text: 'Het dashboard kon niet worden geladen. Probeer het over een minuut opnieuw.',
     },
   },
-  errorLine: (code, requestId) => `Fout ${code}, verzoek ${requestId}`,
+  errorLine: 'Fout {code}, verzoek {requestId}',
 }

@@ -1,22 +1,15 @@
-import type { Strings } from '../strings'
-import { counted } from './count'
+import type { Catalogue } from '../strings'
 
-// Polish. Counts take one, few or many forms (Intl.PluralRules).
-const months = counted('pl', {
-  one: '# miesiąc',
-  few: '# miesiące',
-  many: '# miesięcy',
-  other: '# miesiąca',
-})
-
-export const pl: Strings = {
+// Polish. Counts take one, few or many forms (Intl.PluralRules); "-dniowym" after the number
+// of days does not change with it.
+export const pl: Catalogue = {
   locale: 'pl',
   dir: 'ltr',
-  title: (program) => `${program}: Twój panel poleceń`,
-  logoAlt: (program) => `Logo ${program}`,
-  avatarAlt: (who) => `Awatar: ${who}`,
-  pendingNotice: (program) =>
-    `Twoje partnerstwo czeka na zatwierdzenie przez ${program}. Już teraz możesz udostępniać swój link.`,
+  title: '{program}: Twój panel poleceń',
+  logoAlt: 'Logo {program}',
+  avatarAlt: 'Awatar: {who}',
+  pendingNotice:
+    'Twoje partnerstwo czeka na zatwierdzenie przez {program}. Już teraz możesz udostępniać swój link.',
   linkHeading: 'Twój link polecający',
   copyLink: 'Kopiuj link',
   linkCopied: 'Skopiowano link.',
@@ -32,22 +25,29 @@ export const pl: Strings = {
   awaitingApproval: 'Oczekuje na zatwierdzenie',
   approved: 'Zatwierdzone',
   rewardsHeading: 'Twoja nagroda',
-  percent: (n) => `${n}%`,
-  reward: (r) => {
-    const sale =
-      r.percentage !== null ? `${r.percentage} od każdej sprzedaży` : `${r.fixed} za każdą sprzedaż`
-    const duration =
-      r.duration === 'once'
-        ? 'tylko za pierwszą sprzedaż'
-        : r.duration === 'forever'
-          ? 'dopóki klient z nami zostaje'
-          : `przez ${months(r.duration)}`
-    const lead = r.leadReward === null ? '' : `, oraz ${r.leadReward} za każdą nową rejestrację`
-    const hold = r.holdDays > 0 ? `, wypłacane po ${r.holdDays}-dniowym okresie wstrzymania` : ''
-    return `${sale}, ${duration}${lead}${hold}.`
+  percent: '{n}%',
+  reward: {
+    percentage: '{percentage} od każdej sprzedaży',
+    fixed: '{fixed} za każdą sprzedaż',
+    once: 'tylko za pierwszą sprzedaż',
+    forever: 'dopóki klient z nami zostaje',
+    months: {
+      one: 'przez # miesiąc',
+      few: 'przez # miesiące',
+      many: 'przez # miesięcy',
+      other: 'przez # miesiąca',
+    },
+    lead: ', oraz {lead} za każdą nową rejestrację',
+    hold: {
+      one: ', wypłacane po #-dniowym okresie wstrzymania',
+      few: ', wypłacane po #-dniowym okresie wstrzymania',
+      many: ', wypłacane po #-dniowym okresie wstrzymania',
+      other: ', wypłacane po #-dniowym okresie wstrzymania',
+    },
+    sentence: '{sale}, {duration}{lead}{hold}.',
   },
   statsHeading: 'Twoje wyniki',
-  asOf: (time) => `Stan na ${time}`,
+  asOf: 'Stan na {time}',
   clicks: 'Kliknięcia',
   leads: 'Rejestracje',
   sales: 'Sprzedaże',
@@ -56,27 +56,27 @@ export const pl: Strings = {
   approvedEarnings: 'Zatwierdzone',
   paid: 'Wypłacone',
   chartLabel: 'Kliknięcia dziennie w ciągu ostatnich 30 dni',
-  chartSummary: (c) => `Ostatnie 30 dni: ${c.clicks}, ${c.leads}, ${c.sales}`,
+  chartSummary: 'Ostatnie 30 dni: {clicks}, {leads}, {sales}',
   chartKey:
     'Słupki: kliknięcia dziennie. Pierścień: dzień z rejestracjami. Kropka: dzień ze sprzedażą.',
-  clickCount: counted('pl', {
+  clickCount: {
     one: '# kliknięcie',
     few: '# kliknięcia',
     many: '# kliknięć',
     other: '# kliknięcia',
-  }),
-  leadCount: counted('pl', {
+  },
+  leadCount: {
     one: '# rejestracja',
     few: '# rejestracje',
     many: '# rejestracji',
     other: '# rejestracji',
-  }),
-  saleCount: counted('pl', {
+  },
+  saleCount: {
     one: '# sprzedaż',
     few: '# sprzedaże',
     many: '# sprzedaży',
     other: '# sprzedaży',
-  }),
+  },
   earningsHeading: 'Twoje zarobki',
   columns: {
     date: 'Data',
@@ -94,6 +94,19 @@ export const pl: Strings = {
     refunded: 'Zwrócona',
     declined: 'Odrzucona',
   },
+  explain: {
+    percentage: '{percent} od {base}',
+    fixed: '{amount} za sprzedaż',
+    lead: 'Nagroda za nowe polecenie',
+    clawback: 'Cofnięta: zwrot w kwocie {refund}',
+    declined: {
+      self_referral: 'Bez nagrody: polecenie samego siebie',
+      partnership_not_approved: 'Bez nagrody: partnerstwo nie było jeszcze zatwierdzone',
+      reward_duration_over: 'Bez nagrody: okres nagradzania za tego klienta już minął',
+      other: 'Bez nagrody',
+    },
+    held: '{what}, wstrzymane do {date}',
+  },
   none: '—',
   errors: {
     ended: {
@@ -109,5 +122,5 @@ export const pl: Strings = {
       text: 'Nie udało się wczytać panelu. Spróbuj ponownie za minutę.',
     },
   },
-  errorLine: (code, requestId) => `Błąd ${code}, żądanie ${requestId}`,
+  errorLine: 'Błąd {code}, żądanie {requestId}',
 }

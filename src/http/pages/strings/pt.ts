@@ -1,18 +1,14 @@
-import type { Strings } from '../strings'
-import { counted } from './count'
+import type { Catalogue } from '../strings'
 
 // Portuguese (Brazilian, "você").
-const months = counted('pt', { one: '# mês', other: '# meses' })
-const days = counted('pt', { one: '# dia', other: '# dias' })
-
-export const pt: Strings = {
+export const pt: Catalogue = {
   locale: 'pt',
   dir: 'ltr',
-  title: (program) => `${program}: seu painel de indicações`,
-  logoAlt: (program) => `Logotipo de ${program}`,
-  avatarAlt: (who) => `Avatar de ${who}`,
-  pendingNotice: (program) =>
-    `Sua parceria está aguardando a aprovação de ${program}. Você já pode compartilhar seu link.`,
+  title: '{program}: seu painel de indicações',
+  logoAlt: 'Logotipo de {program}',
+  avatarAlt: 'Avatar de {who}',
+  pendingNotice:
+    'Sua parceria está aguardando a aprovação de {program}. Você já pode compartilhar seu link.',
   linkHeading: 'Seu link de indicação',
   copyLink: 'Copiar link',
   linkCopied: 'Link copiado.',
@@ -28,21 +24,22 @@ export const pt: Strings = {
   awaitingApproval: 'Aguardando aprovação',
   approved: 'Aprovada',
   rewardsHeading: 'Sua recompensa',
-  percent: (n) => `${n}%`,
-  reward: (r) => {
-    const sale = r.percentage !== null ? `${r.percentage} de cada venda` : `${r.fixed} por venda`
-    const duration =
-      r.duration === 'once'
-        ? 'apenas na primeira venda'
-        : r.duration === 'forever'
-          ? 'enquanto o cliente permanecer'
-          : `por ${months(r.duration)}`
-    const lead = r.leadReward === null ? '' : `, e ${r.leadReward} por cada novo cadastro`
-    const hold = r.holdDays > 0 ? `, pago após um período de retenção de ${days(r.holdDays)}` : ''
-    return `${sale}, ${duration}${lead}${hold}.`
+  percent: '{n}%',
+  reward: {
+    percentage: '{percentage} de cada venda',
+    fixed: '{fixed} por venda',
+    once: 'apenas na primeira venda',
+    forever: 'enquanto o cliente permanecer',
+    months: { one: 'por # mês', other: 'por # meses' },
+    lead: ', e {lead} por cada novo cadastro',
+    hold: {
+      one: ', pago após um período de retenção de # dia',
+      other: ', pago após um período de retenção de # dias',
+    },
+    sentence: '{sale}, {duration}{lead}{hold}.',
   },
   statsHeading: 'Seus resultados',
-  asOf: (time) => `Atualizado em ${time}`,
+  asOf: 'Atualizado em {time}',
   clicks: 'Cliques',
   leads: 'Cadastros',
   sales: 'Vendas',
@@ -51,11 +48,11 @@ export const pt: Strings = {
   approvedEarnings: 'Aprovado',
   paid: 'Pago',
   chartLabel: 'Cliques por dia nos últimos 30 dias',
-  chartSummary: (c) => `Últimos 30 dias: ${c.clicks}, ${c.leads}, ${c.sales}`,
+  chartSummary: 'Últimos 30 dias: {clicks}, {leads}, {sales}',
   chartKey: 'Barras: cliques por dia. Anel: um dia com cadastros. Ponto: um dia com vendas.',
-  clickCount: counted('pt', { one: '# clique', other: '# cliques' }),
-  leadCount: counted('pt', { one: '# cadastro', other: '# cadastros' }),
-  saleCount: counted('pt', { one: '# venda', other: '# vendas' }),
+  clickCount: { one: '# clique', other: '# cliques' },
+  leadCount: { one: '# cadastro', other: '# cadastros' },
+  saleCount: { one: '# venda', other: '# vendas' },
   earningsHeading: 'Seus ganhos',
   columns: {
     date: 'Data',
@@ -73,6 +70,19 @@ export const pt: Strings = {
     refunded: 'Reembolsada',
     declined: 'Recusada',
   },
+  explain: {
+    percentage: '{percent} de {base}',
+    fixed: '{amount} por venda',
+    lead: 'Recompensa por uma nova indicação',
+    clawback: 'Estornada: um reembolso de {refund}',
+    declined: {
+      self_referral: 'Sem recompensa: autoindicação',
+      partnership_not_approved: 'Sem recompensa: a parceria ainda não estava aprovada',
+      reward_duration_over: 'Sem recompensa: o período de recompensa deste cliente havia terminado',
+      other: 'Sem recompensa',
+    },
+    held: '{what}, retido até {date}',
+  },
   none: '—',
   errors: {
     ended: {
@@ -88,5 +98,5 @@ export const pt: Strings = {
       text: 'Não foi possível carregar o painel. Tente novamente em um minuto.',
     },
   },
-  errorLine: (code, requestId) => `Erro ${code}, solicitação ${requestId}`,
+  errorLine: 'Erro {code}, solicitação {requestId}',
 }

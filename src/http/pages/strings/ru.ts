@@ -1,18 +1,16 @@
-import type { Strings } from '../strings'
-import { counted } from './count'
+import type { Catalogue } from '../strings'
 
 // Russian ("вы"). Counts take one, few or many forms (Intl.PluralRules).
-// "в течение 1 месяца, 2 месяцев, 5 месяцев": the genitive.
-const months = counted('ru', { one: '# месяца', other: '# месяцев' })
-
-export const ru: Strings = {
+// "в течение 1 месяца, 2 месяцев, 5 месяцев": the genitive. "-дневного" after the number of
+// days does not change with it.
+export const ru: Catalogue = {
   locale: 'ru',
   dir: 'ltr',
-  title: (program) => `${program}: ваша реферальная панель`,
-  logoAlt: (program) => `Логотип ${program}`,
-  avatarAlt: (who) => `Аватар: ${who}`,
-  pendingNotice: (program) =>
-    `Ваше партнёрство ожидает одобрения со стороны ${program}. Делиться ссылкой можно уже сейчас.`,
+  title: '{program}: ваша реферальная панель',
+  logoAlt: 'Логотип {program}',
+  avatarAlt: 'Аватар: {who}',
+  pendingNotice:
+    'Ваше партнёрство ожидает одобрения со стороны {program}. Делиться ссылкой можно уже сейчас.',
   linkHeading: 'Ваша реферальная ссылка',
   copyLink: 'Скопировать ссылку',
   linkCopied: 'Ссылка скопирована.',
@@ -27,23 +25,29 @@ export const ru: Strings = {
   awaitingApproval: 'Ожидает одобрения',
   approved: 'Одобрено',
   rewardsHeading: 'Ваше вознаграждение',
-  percent: (n) => `${n}\u00a0%`,
-  reward: (r) => {
-    const sale =
-      r.percentage !== null ? `${r.percentage} от каждой продажи` : `${r.fixed} за каждую продажу`
-    const duration =
-      r.duration === 'once'
-        ? 'только за первую продажу'
-        : r.duration === 'forever'
-          ? 'всё время, пока клиент остаётся с вами'
-          : `в течение ${months(r.duration)}`
-    const lead =
-      r.leadReward === null ? '' : `, а также ${r.leadReward} за каждую новую регистрацию`
-    const hold = r.holdDays > 0 ? `; выплата после ${r.holdDays}-дневного периода удержания` : ''
-    return `${sale}, ${duration}${lead}${hold}.`
+  percent: '{n}\u00a0%',
+  reward: {
+    percentage: '{percentage} от каждой продажи',
+    fixed: '{fixed} за каждую продажу',
+    once: 'только за первую продажу',
+    forever: 'всё время, пока клиент остаётся с вами',
+    months: {
+      one: 'в течение # месяца',
+      few: 'в течение # месяцев',
+      many: 'в течение # месяцев',
+      other: 'в течение # месяца',
+    },
+    lead: ', а также {lead} за каждую новую регистрацию',
+    hold: {
+      one: '; выплата после #-дневного периода удержания',
+      few: '; выплата после #-дневного периода удержания',
+      many: '; выплата после #-дневного периода удержания',
+      other: '; выплата после #-дневного периода удержания',
+    },
+    sentence: '{sale}, {duration}{lead}{hold}.',
   },
   statsHeading: 'Ваши результаты',
-  asOf: (time) => `По состоянию на ${time}`,
+  asOf: 'По состоянию на {time}',
   clicks: 'Переходы',
   leads: 'Регистрации',
   sales: 'Продажи',
@@ -52,26 +56,26 @@ export const ru: Strings = {
   approvedEarnings: 'Одобрено',
   paid: 'Выплачено',
   chartLabel: 'Переходы по дням за последние 30 дней',
-  chartSummary: (c) => `Последние 30 дней: ${c.clicks}, ${c.leads}, ${c.sales}`,
+  chartSummary: 'Последние 30 дней: {clicks}, {leads}, {sales}',
   chartKey: 'Столбцы: переходы за день. Кольцо: день с регистрациями. Точка: день с продажами.',
-  clickCount: counted('ru', {
+  clickCount: {
     one: '# переход',
     few: '# перехода',
     many: '# переходов',
     other: '# перехода',
-  }),
-  leadCount: counted('ru', {
+  },
+  leadCount: {
     one: '# регистрация',
     few: '# регистрации',
     many: '# регистраций',
     other: '# регистрации',
-  }),
-  saleCount: counted('ru', {
+  },
+  saleCount: {
     one: '# продажа',
     few: '# продажи',
     many: '# продаж',
     other: '# продажи',
-  }),
+  },
   earningsHeading: 'Ваш заработок',
   columns: {
     date: 'Дата',
@@ -89,6 +93,19 @@ export const ru: Strings = {
     refunded: 'Возвращена',
     declined: 'Отклонена',
   },
+  explain: {
+    percentage: '{percent} от {base}',
+    fixed: '{amount} за продажу',
+    lead: 'Вознаграждение за нового реферала',
+    clawback: 'Списано: возврат на сумму {refund}',
+    declined: {
+      self_referral: 'Без вознаграждения: приглашение самого себя',
+      partnership_not_approved: 'Без вознаграждения: партнёрство ещё не было одобрено',
+      reward_duration_over: 'Без вознаграждения: срок вознаграждения за этого клиента истёк',
+      other: 'Без вознаграждения',
+    },
+    held: '{what}, удерживается до {date}',
+  },
   none: '—',
   errors: {
     ended: {
@@ -104,5 +121,5 @@ export const ru: Strings = {
       text: 'Не удалось загрузить панель. Повторите попытку через минуту.',
     },
   },
-  errorLine: (code, requestId) => `Ошибка ${code}, запрос ${requestId}`,
+  errorLine: 'Ошибка {code}, запрос {requestId}',
 }

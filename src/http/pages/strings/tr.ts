@@ -1,15 +1,14 @@
-import type { Strings } from '../strings'
-import { counted } from './count'
+import type { Catalogue } from '../strings'
 
-// Turkish ("siz"). A noun after a number stays singular.
-export const tr: Strings = {
+// Turkish ("siz"). A noun after a number stays singular, so a count has one form.
+export const tr: Catalogue = {
   locale: 'tr',
   dir: 'ltr',
-  title: (program) => `${program}: yönlendirme panonuz`,
-  logoAlt: (program) => `${program} logosu`,
-  avatarAlt: (who) => `${who} profil resmi`,
-  pendingNotice: (program) =>
-    `Ortaklığınız ${program} tarafından onaylanmayı bekliyor. Bağlantınızı şimdiden paylaşabilirsiniz.`,
+  title: '{program}: yönlendirme panonuz',
+  logoAlt: '{program} logosu',
+  avatarAlt: '{who} profil resmi',
+  pendingNotice:
+    'Ortaklığınız {program} tarafından onaylanmayı bekliyor. Bağlantınızı şimdiden paylaşabilirsiniz.',
   linkHeading: 'Yönlendirme bağlantınız',
   copyLink: 'Bağlantıyı kopyala',
   linkCopied: 'Bağlantı kopyalandı.',
@@ -24,21 +23,19 @@ export const tr: Strings = {
   awaitingApproval: 'Onay bekliyor',
   approved: 'Onaylandı',
   rewardsHeading: 'Ödülünüz',
-  percent: (n) => `%${n}`,
-  reward: (r) => {
-    const sale = r.percentage !== null ? `Her satıştan ${r.percentage}` : `Satış başına ${r.fixed}`
-    const duration =
-      r.duration === 'once'
-        ? 'yalnızca ilk satış için'
-        : r.duration === 'forever'
-          ? 'müşteri kaldığı sürece'
-          : `${r.duration} ay boyunca`
-    const lead = r.leadReward === null ? '' : `, ayrıca her yeni kayıt için ${r.leadReward}`
-    const hold = r.holdDays > 0 ? `; ${r.holdDays} günlük bekleme süresinin ardından ödenir` : ''
-    return `${sale}, ${duration}${lead}${hold}.`
+  percent: '%{n}',
+  reward: {
+    percentage: 'Her satıştan {percentage}',
+    fixed: 'Satış başına {fixed}',
+    once: 'yalnızca ilk satış için',
+    forever: 'müşteri kaldığı sürece',
+    months: { other: '# ay boyunca' },
+    lead: ', ayrıca her yeni kayıt için {lead}',
+    hold: { other: '; # günlük bekleme süresinin ardından ödenir' },
+    sentence: '{sale}, {duration}{lead}{hold}.',
   },
   statsHeading: 'Sonuçlarınız',
-  asOf: (time) => `${time} itibarıyla`,
+  asOf: '{time} itibarıyla',
   clicks: 'Tıklamalar',
   leads: 'Kayıtlar',
   sales: 'Satışlar',
@@ -47,11 +44,11 @@ export const tr: Strings = {
   approvedEarnings: 'Onaylandı',
   paid: 'Ödendi',
   chartLabel: 'Son 30 günde günlük tıklamalar',
-  chartSummary: (c) => `Son 30 gün: ${c.clicks}, ${c.leads}, ${c.sales}`,
+  chartSummary: 'Son 30 gün: {clicks}, {leads}, {sales}',
   chartKey: 'Çubuklar: günlük tıklamalar. Halka: kayıt olan bir gün. Nokta: satış olan bir gün.',
-  clickCount: counted('tr', { other: '# tıklama' }),
-  leadCount: counted('tr', { other: '# kayıt' }),
-  saleCount: counted('tr', { other: '# satış' }),
+  clickCount: { other: '# tıklama' },
+  leadCount: { other: '# kayıt' },
+  saleCount: { other: '# satış' },
   earningsHeading: 'Kazançlarınız',
   columns: {
     date: 'Tarih',
@@ -69,6 +66,19 @@ export const tr: Strings = {
     refunded: 'İade edildi',
     declined: 'Reddedildi',
   },
+  explain: {
+    percentage: '{base} üzerinden {percent}',
+    fixed: 'Satış başına {amount}',
+    lead: 'Yeni yönlendirme ödülü',
+    clawback: 'Geri alındı: {refund} tutarında iade',
+    declined: {
+      self_referral: 'Ödül yok: kendi kendine yönlendirme',
+      partnership_not_approved: 'Ödül yok: ortaklık henüz onaylanmamıştı',
+      reward_duration_over: 'Ödül yok: bu müşteri için ödül süresi dolmuştu',
+      other: 'Ödül yok',
+    },
+    held: '{what}, {date} tarihine kadar bekletiliyor',
+  },
   none: '—',
   errors: {
     ended: {
@@ -84,5 +94,5 @@ export const tr: Strings = {
       text: 'Pano yüklenemedi. Lütfen bir dakika sonra tekrar deneyin.',
     },
   },
-  errorLine: (code, requestId) => `Hata ${code}, istek ${requestId}`,
+  errorLine: 'Hata {code}, istek {requestId}',
 }

@@ -1,14 +1,13 @@
-import type { Strings } from '../strings'
-import { counted } from './count'
+import type { Catalogue } from '../strings'
 
-// Chinese (Simplified, polite 您).
-export const zh: Strings = {
+// Chinese (Simplified, polite 您). A count has one form.
+export const zh: Catalogue = {
   locale: 'zh',
   dir: 'ltr',
-  title: (program) => `${program}：您的推荐仪表板`,
-  logoAlt: (program) => `${program} 的标志`,
-  avatarAlt: (who) => `${who} 的头像`,
-  pendingNotice: (program) => `您的合作关系正在等待 ${program} 批准。您现在就可以分享您的链接。`,
+  title: '{program}：您的推荐仪表板',
+  logoAlt: '{program} 的标志',
+  avatarAlt: '{who} 的头像',
+  pendingNotice: '您的合作关系正在等待 {program} 批准。您现在就可以分享您的链接。',
   linkHeading: '您的推荐链接',
   copyLink: '复制链接',
   linkCopied: '链接已复制。',
@@ -23,21 +22,19 @@ export const zh: Strings = {
   awaitingApproval: '等待批准',
   approved: '已批准',
   rewardsHeading: '您的奖励',
-  percent: (n) => `${n}%`,
-  reward: (r) => {
-    const sale = r.percentage !== null ? `每笔销售的 ${r.percentage}` : `每笔销售 ${r.fixed}`
-    const duration =
-      r.duration === 'once'
-        ? '仅限首笔销售'
-        : r.duration === 'forever'
-          ? '只要客户持续使用即可获得'
-          : `为期 ${r.duration} 个月`
-    const lead = r.leadReward === null ? '' : `，每个新注册另得 ${r.leadReward}`
-    const hold = r.holdDays > 0 ? `，经过 ${r.holdDays} 天的保留期后支付` : ''
-    return `${sale}，${duration}${lead}${hold}。`
+  percent: '{n}%',
+  reward: {
+    percentage: '每笔销售的 {percentage}',
+    fixed: '每笔销售 {fixed}',
+    once: '仅限首笔销售',
+    forever: '只要客户持续使用即可获得',
+    months: { other: '为期 # 个月' },
+    lead: '，每个新注册另得 {lead}',
+    hold: { other: '，经过 # 天的保留期后支付' },
+    sentence: '{sale}，{duration}{lead}{hold}。',
   },
   statsHeading: '您的业绩',
-  asOf: (time) => `截至 ${time}`,
+  asOf: '截至 {time}',
   clicks: '点击',
   leads: '注册',
   sales: '销售',
@@ -46,11 +43,11 @@ export const zh: Strings = {
   approvedEarnings: '已批准',
   paid: '已支付',
   chartLabel: '过去 30 天每天的点击量',
-  chartSummary: (c) => `过去 30 天：${c.clicks}，${c.leads}，${c.sales}`,
+  chartSummary: '过去 30 天：{clicks}，{leads}，{sales}',
   chartKey: '柱：每天的点击量。圆环：有注册的日子。圆点：有销售的日子。',
-  clickCount: counted('zh', { other: '# 次点击' }),
-  leadCount: counted('zh', { other: '# 个注册' }),
-  saleCount: counted('zh', { other: '# 笔销售' }),
+  clickCount: { other: '# 次点击' },
+  leadCount: { other: '# 个注册' },
+  saleCount: { other: '# 笔销售' },
   earningsHeading: '您的收益',
   columns: {
     date: '日期',
@@ -68,6 +65,19 @@ export const zh: Strings = {
     refunded: '已退款',
     declined: '已拒绝',
   },
+  explain: {
+    percentage: '{base} 的 {percent}',
+    fixed: '每笔销售 {amount}',
+    lead: '新推荐奖励',
+    clawback: '已扣回：退款 {refund}',
+    declined: {
+      self_referral: '无奖励：自我推荐',
+      partnership_not_approved: '无奖励：合作关系尚未获批准',
+      reward_duration_over: '无奖励：该客户的奖励期已结束',
+      other: '无奖励',
+    },
+    held: '{what}，保留至 {date}',
+  },
   none: '—',
   errors: {
     ended: {
@@ -83,5 +93,5 @@ export const zh: Strings = {
       text: '无法加载仪表板。请在一分钟后重试。',
     },
   },
-  errorLine: (code, requestId) => `错误 ${code}，请求 ${requestId}`,
+  errorLine: '错误 {code}，请求 {requestId}',
 }
