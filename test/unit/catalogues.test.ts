@@ -1,7 +1,15 @@
+import { readFile } from 'node:fs/promises'
 import { describe, expect, it } from 'vitest'
 import { catalogues } from '../../src/http/pages/catalogues'
 import { chooseLanguage, LANGUAGES } from '../../src/http/pages/languages'
-import { type Catalogue, type Language, type Strings, words } from '../../src/http/pages/strings'
+import { sameShape } from '../../src/http/pages/load-strings'
+import {
+  type Catalogue,
+  isForms,
+  type Language,
+  type Strings,
+  words,
+} from '../../src/http/pages/strings'
 
 // Every language's catalogue has every key English has (TypeScript already refuses a missing
 // one; this also catches a catalogue cast past the type), the same holes in every template, and
@@ -9,8 +17,6 @@ import { type Catalogue, type Language, type Strings, words } from '../../src/ht
 
 const { en, ...others } = catalogues
 const languages = Object.keys(others) as Exclude<Language, 'en'>[]
-const PLURAL = ['zero', 'one', 'two', 'few', 'many', 'other']
-const isForms = (value: object) => Object.keys(value).every((key) => PLURAL.includes(key))
 
 // The key paths of a catalogue, with the kind of value at each ("columns.date: string"); plural
 // forms are one value, whatever categories the language has.
@@ -165,5 +171,28 @@ describe('chooseLanguage', () => {
     expect(chooseLanguage(undefined, '')).toBe('en')
     expect(chooseLanguage('', 'sv, fi')).toBe('en')
     expect(chooseLanguage('__proto__', 'constructor')).toBe('en')
+  })
+})
+
+describe('the catalogues served as assets (public/i18n)', () => {
+  it.each(languages)(
+    '%s.json is what npm run assets writes, and passes the check the worker makes',
+    async (language) => {
+      const served: unknown = JSON.parse(
+        await readFile(new URL(`../../public/i18n/${language}.json`, import.meta.url), 'utf8')
+      )
+      expect(served).toEqual(catalogues[language])
+      expect(sameShape(served, en)).toBe(true)
+    }
+  )
+
+  it('refuses what is not a catalogue, and takes any plural categories', () => {
+    const { columns, ...withoutColumns } = catalogues.de
+    expect(sameShape(withoutColumns, en)).toBe(false)
+    expect(sameShape({ ...catalogues.de, columns: { ...columns, date: 1 } }, en)).toBe(false)
+    expect(sameShape({ ...catalogues.de, extra: 'x' }, en)).toBe(false)
+    expect(sameShape({ ...catalogues.de, clickCount: { one: '# Klick' } }, en)).toBe(false)
+    expect(sameShape({ ...catalogues.de, clickCount: { other: '#', many: '#' } }, en)).toBe(true)
+    expect(sameShape(null, en)).toBe(false)
   })
 })

@@ -1,5 +1,5 @@
 import { log } from '../../log'
-import { type Catalogue, english, type Language, type Strings, words } from './strings'
+import { type Catalogue, english, isForms, type Language, type Strings, words } from './strings'
 import { en } from './strings/en'
 
 // The catalogues other than English are static assets (public/i18n/<code>.json, written by
@@ -8,13 +8,10 @@ import { en } from './strings/en'
 // costs one local read per isolate, not one per request.
 const loaded = new Map<Language, Promise<Strings>>()
 
-const PLURAL = ['zero', 'one', 'two', 'few', 'many', 'other']
-const isForms = (value: object) => Object.keys(value).every((key) => PLURAL.includes(key))
-
 // The same keys as English, each holding the same kind of value; plural forms may hold other
 // categories than English's (Arabic's six), and must hold `other`. What the assets hold was
 // built from typed catalogues; this guards against a deploy that uploaded other files.
-function sameShape(value: unknown, reference: unknown): boolean {
+export function sameShape(value: unknown, reference: unknown): boolean {
   if (typeof reference !== 'object' || reference === null) return typeof value === typeof reference
   if (typeof value !== 'object' || value === null) return false
   const keys = Object.keys(value)

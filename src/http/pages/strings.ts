@@ -16,6 +16,9 @@ import { en } from './strings/en'
 export type Forms = { [rule in 'zero' | 'one' | 'two' | 'few' | 'many']?: string } & {
   other: string
 }
+const PLURAL = ['zero', 'one', 'two', 'few', 'many', 'other']
+// Whether a catalogue's object is a count's plural forms (its keys are plural categories).
+export const isForms = (value: object) => Object.keys(value).every((key) => PLURAL.includes(key))
 
 export interface Catalogue {
   // For Intl.NumberFormat, Intl.DateTimeFormat and Intl.PluralRules, and the page's `lang`.
