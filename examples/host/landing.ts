@@ -1,3 +1,4 @@
+import { type OperatorPanel, operatorCss, operatorScript, operatorSection } from './operator-panel'
 import { dashboardScript, escapeHtml, scriptJson } from './page'
 import { PLAN, REFUND_AMOUNT } from './tracking'
 
@@ -10,6 +11,8 @@ import { PLAN, REFUND_AMOUNT } from './tracking'
 // - "Sign up" sends the email and that click id to this app's server (/api/signup), which calls
 //   POST /v1/signups with its API key; "Buy" and "Refund" make it call POST /v1/conversions and
 //   POST /v1/conversions/{id}/refund. Each answer is shown below, as plain text.
+// - Below both, the operator (operator-panel.ts): the payouts, which no host app makes.
+// - After each answer the dashboard is reloaded, so it shows what the service now counts.
 
 export interface LandingOptions {
   serviceUrl: string
@@ -22,6 +25,7 @@ export interface LandingOptions {
   // What this visitor's session already did (a reload keeps the buttons in step).
   signedUpAs: string | null
   hasSale: boolean
+  operator: OperatorPanel
 }
 
 const money = (amount: number) => `$${amount.toFixed(2)}`
@@ -52,7 +56,7 @@ export function landingPage(options: LandingOptions): string {
   #log { font: 13px/1.5 ui-monospace, monospace; padding-left: 20px }
   #log pre { white-space: pre-wrap; word-break: break-all; background: #f3f4f6; padding: 8px; margin: 4px 0 }
   iframe { display: block; width: 100%; height: 320px; border: 0; border-radius: 12px; background: transparent }
-  #status { color: #4b5563; font-size: 14px; min-height: 1.5em }
+  #status { color: #4b5563; font-size: 14px; min-height: 1.5em }${operatorCss}
 </style>
 </head>
 <body>
@@ -82,6 +86,7 @@ export function landingPage(options: LandingOptions): string {
     <p id="status" role="status">Loading the dashboard…</p>
     <iframe id="dashboard" title="${escapeHtml(options.affiliateName)}'s referral dashboard" allow="clipboard-write"></iframe>
   </section>
+  ${operatorSection(options.operator)}
 </main>
 <script>
 ${dashboardScript(settings)}
@@ -125,6 +130,11 @@ document.addEventListener('DOMContentLoaded', () => {
   });
 });
 
+// The dashboard again, with the same token, once something changed what it counts.
+function refreshDashboard() {
+  if (frame.getAttribute('src')) frame.src = frame.src;
+}
+
 // Shows one answer of this app's server: its sentence, the service's JSON, the commission.
 function show(outcome) {
   window.hostAnswers.push(outcome);
@@ -137,6 +147,7 @@ function show(outcome) {
   }
   log.prepend(item);
   if (outcome.commission) document.getElementById('commission').textContent = 'Commission: ' + outcome.commission;
+  if (outcome.status >= 200 && outcome.status < 300) refreshDashboard();
 }
 
 async function call(path, body) {
@@ -168,6 +179,7 @@ buy.addEventListener('click', async () => {
 });
 
 refund.addEventListener('click', () => call('/api/refund', {}));
+${options.operator === null ? '' : operatorScript}
 </script>
 </body>
 </html>

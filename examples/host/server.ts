@@ -3,6 +3,7 @@ import { once } from 'node:events'
 import { pathToFileURL } from 'node:url'
 import { configFromEnv, type HostConfig } from './config'
 import { landingPage } from './landing'
+import { isOperatorAction, operate, type OperatorOutcome } from './operator'
 import { hostPage } from './page'
 import {
   type CallOutcome,
@@ -158,6 +159,42 @@ async function forVisitor(
   return report(visitor)
 }
 
+const OPERATOR_PATH = /^\/operator\/([a-z-]+)$/
+const PAYOUT_ID = /^pay_[0-9a-f]{32}$/
+
+// POST /operator/<action>: the demo's Operator panel (operator.ts). The page chooses the command,
+// and for mark-paid the payout and the reference; the program and group are this server's own.
+async function operatorCall(
+  config: HostConfig,
+  action: string,
+  req: IncomingMessage
+): Promise<{ status: number; body: OperatorOutcome }> {
+  const refused = (status: number, text: string) => ({
+    status,
+    body: { command: '', ok: false, printed: null, text, payouts: null },
+  })
+  if (config.operatorDb === undefined)
+    return refused(404, 'This server was started without the operator panel.')
+  if (!isOperatorAction(action)) return refused(404, `No operator command "${action}" here.`)
+  let body: Record<string, unknown>
+  try {
+    body = await readJson(req)
+  } catch (error) {
+    return refused(400, `Not a JSON object: ${error}`)
+  }
+  const payoutId = typeof body.payoutId === 'string' ? body.payoutId : ''
+  if (action === 'payout-mark-paid' && !PAYOUT_ID.test(payoutId))
+    return refused(400, 'Which payout? Its id is pay_ and 32 hex digits.')
+  const reference = typeof body.reference === 'string' ? body.reference.slice(0, 200) : ''
+  const outcome = await operate(config.operatorDb, action, {
+    programId: config.programId,
+    groupId: config.groupId ?? null,
+    payoutId,
+    reference,
+  })
+  return { status: 200, body: outcome }
+}
+
 export async function startHostServer(
   config: HostConfig,
   host = '127.0.0.1'
@@ -183,6 +220,10 @@ export async function startHostServer(
           via: url.searchParams.get(REFERRAL_PARAM),
           signedUpAs: visitor?.email ?? null,
           hasSale: (visitor?.sales.length ?? 0) > 0,
+          operator:
+            config.operatorDb === undefined
+              ? null
+              : { programId: config.programId, groupId: config.groupId ?? null },
         })
       )
     }
@@ -196,9 +237,10 @@ export async function startHostServer(
     }
     // A JSON content type: a cross-site form cannot send it without a CORS preflight, which
     // this server never allows, so other sites cannot mint tokens for the signed-in user, nor
-    // report sign-ups, sales or refunds.
+    // report sign-ups, sales or refunds, nor run the operator's commands.
     const api = ['/api/embed-token', '/api/signup', '/api/buy', '/api/refund']
-    if (req.method === 'POST' && api.includes(url.pathname)) {
+    const operator = OPERATOR_PATH.exec(url.pathname)?.[1]
+    if (req.method === 'POST' && (api.includes(url.pathname) || operator !== undefined)) {
       if (req.headers['content-type'] !== 'application/json')
         return send(res, 415, 'text/plain', 'JSON only\n')
       if (url.pathname === '/api/embed-token') {
@@ -207,6 +249,14 @@ export async function startHostServer(
           ({ status, body }) => send(res, status, 'application/json', JSON.stringify(body)),
           (error: unknown) =>
             send(res, 502, 'application/json', JSON.stringify({ error: String(error) }))
+        )
+        return undefined
+      }
+      if (operator !== undefined) {
+        operatorCall(config, operator, req).then(
+          ({ status, body }) => send(res, status, 'application/json', JSON.stringify(body)),
+          (error: unknown) =>
+            send(res, 500, 'application/json', JSON.stringify({ text: String(error) }))
         )
         return undefined
       }
@@ -249,6 +299,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     `Host app on ${running.url}, signed in as ${config.user.name} <${config.user.email}>, embedding ${config.serviceUrl}/embed\n` +
       `The program must allow this origin to frame the dashboard and to record clicks:\n` +
       `  npm run admin -- program update --id ${config.programId} --embed-origins ${running.url} --tracking-origins ${running.url}\n` +
-      `Try the whole loop on ${running.url}/ : it links to the landing page with your referral link.\n`
+      `Try the whole loop on ${running.url}/ : it links to the landing page with your referral link.\n` +
+      `Its Operator panel runs the CLI's payout commands (npm run admin) on the database they reach: a demo's shortcut, on 127.0.0.1 only.\n`
   )
 }

@@ -1,15 +1,19 @@
 import { sql } from 'drizzle-orm'
-import type { BrowserContext, Page } from 'playwright-core'
-import { describe, expect, inject, it } from 'vitest'
-import { createDb } from '../../src/data/db'
-import { LOCAL_DATABASE_URL } from '../../tools/local-paths'
+import type { BrowserContext, Frame, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import type { PayoutOutput } from '../../src/admin/payouts'
+import { en } from '../../src/http/pages/strings/en'
 import { stack, uniqueEmail, useBrowser } from './support/browser'
+import { operatorDb, startOperatorHost } from './support/operator-host'
 
 // The example host app's whole loop, as a newcomer tries it: the affiliate (the app's signed-in
 // user) finds their link; a visitor follows it to the landing page, where the tracking script
-// records the click; the visitor signs up, buys the $99.00 plan and gets $49.50 back. The page
-// shows what each call answered; the database must hold the click, the referral, the sale, the
-// refund and the commission.
+// records the click; the visitor signs up, buys the $99.00 plan and gets $49.50 back. Then the
+// operator's part, from the page's Operator panel (the CLI's payout commands): with the hold at
+// 0 days, a second visitor's sale is paid out, refunded after the payout (a clawback), and the
+// next payout nets it out. The page shows what each call and command answered, the dashboard
+// beside it what the service counts; the database must hold the click, the referral, the sales,
+// the refunds, the commissions and the payouts.
 
 const browser = useBrowser()
 
@@ -23,11 +27,15 @@ interface Outcome {
 
 // Headless Chromium says "HeadlessChrome" in its user agent, which the service (rightly) takes
 // for automation and does not count. The visitor here stands for a person: an ordinary Chrome.
-async function personContext(): Promise<BrowserContext> {
+// The service counts one visitor (address and user agent) once an hour on a link, with one click
+// id: another person is on another `platform`.
+async function personContext(platform = 'X11; Linux x86_64'): Promise<BrowserContext> {
   const version = browser().version()
   return browser().newContext({
     viewport: { width: 1280, height: 900 },
-    userAgent: `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${version} Safari/537.36`,
+    // The dashboard speaks the visitor's language: the catalogue read below.
+    locale: 'en-US',
+    userAgent: `Mozilla/5.0 (${platform}) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${version} Safari/537.36`,
   })
 }
 
@@ -42,26 +50,82 @@ async function answer(page: Page, n: number): Promise<Outcome> {
   return last
 }
 
-const db = () =>
-  createDb(
-    { DATABASE_URL: LOCAL_DATABASE_URL, LOCAL_SQL_ENDPOINT: inject('sqlEndpointUrl') },
-    'host-loop-test'
-  )
-
 async function rows(query: ReturnType<typeof sql>): Promise<Record<string, unknown>[]> {
-  return (await db().execute(query)).rows as Record<string, unknown>[]
+  return (await operatorDb().execute(query)).rows as Record<string, unknown>[]
 }
 
-describe('the example host app: click, sign-up, sale and refund', () => {
-  it('records the whole loop and shows each answer, with the commission, on the page', async () => {
+interface OperatorAnswer {
+  command: string
+  ok: boolean
+  printed: unknown
+  text: string
+  payouts: PayoutOutput[] | null
+}
+
+// Waits for the n-th answer of the Operator panel's commands and returns it.
+async function operatorAnswer(page: Page, n: number): Promise<OperatorAnswer> {
+  await page.waitForFunction(`window.operatorAnswers.length >= ${n}`, undefined, {
+    timeout: 20_000,
+  })
+  const all = (await page.evaluate('window.operatorAnswers')) as OperatorAnswer[]
+  const last = all[n - 1]
+  if (last === undefined) throw new Error(`no operator answer ${n}`)
+  return last
+}
+
+const createdPayouts = (answer: OperatorAnswer) =>
+  (answer.printed as { payouts: PayoutOutput[] }).payouts
+
+// How the dashboard writes an amount: the catalogue's locale, the program's currency.
+const usd = (amount: number) =>
+  new Intl.NumberFormat(en.locale, { style: 'currency', currency: 'USD' }).format(amount)
+
+const readyCount = async (page: Page) =>
+  (await page.evaluate(
+    'window.embedEvents.filter((m) => m.type === "embed:ready").length'
+  )) as number
+
+// The page reloads the dashboard after each answer; `action` is followed by one more ready.
+async function thenDashboard(page: Page, action: () => Promise<unknown>): Promise<Frame> {
+  const before = await readyCount(page)
+  await action()
+  // Chromium does not render a cross-origin frame out of view, so the reloaded dashboard would
+  // not report: the visitor looks at it.
+  await page.locator('#dashboard').scrollIntoViewIfNeeded()
+  await page.waitForFunction(
+    `window.embedEvents.filter((m) => m.type === "embed:ready").length > ${before}`,
+    undefined,
+    { timeout: 20_000 }
+  )
+  const frame = await (await page.$('#dashboard'))?.contentFrame()
+  if (!frame) throw new Error('no dashboard frame')
+  return frame
+}
+
+// A stat card's value, found by its label in the catalogue.
+const stat = (frame: Frame, label: string) =>
+  frame.evaluate(
+    `[...document.querySelectorAll('dt')].find((t) => t.textContent.trim() === ${JSON.stringify(label)})?.nextElementSibling?.textContent.trim() ?? null`
+  )
+
+// The earnings table: each row's cells, as text.
+const earningRows = (frame: Frame) =>
+  frame.evaluate(
+    `[...document.querySelectorAll('tbody tr')].map((r) => [...r.cells].map((c) => c.textContent.trim()))`
+  ) as Promise<string[][]>
+
+describe('the example host app: click, sign-up, sale, refund, payout and clawback', () => {
+  it('records the whole loop and shows each answer, with the commission and the payouts, on the page', async () => {
+    const host = await startOperatorHost()
     const affiliate = await personContext()
     const visitor = await personContext()
+    const nextVisitor = await personContext('Macintosh; Intel Mac OS X 10_15_7')
     try {
       // The affiliate, signed in to the app, finds the landing page link with their tracking id.
       const home = await affiliate.newPage()
-      await home.goto(stack.hostUrl)
+      await home.goto(host.url)
       await home.locator('#loop-link').waitFor({ timeout: 20_000 })
-      const link = new URL((await home.getAttribute('#loop-link', 'href')) ?? '', stack.hostUrl)
+      const link = new URL((await home.getAttribute('#loop-link', 'href')) ?? '', host.url)
       const trackingId = link.searchParams.get('via')
       expect(trackingId).toBe('jane-doe')
 
@@ -77,7 +141,7 @@ describe('the example host app: click, sign-up, sale and refund', () => {
       )
       const clickId = (await page.evaluate('window.embedReferral.clickId')) as string
       expect(clickId).toMatch(/^clk_/)
-      const cookies = await visitor.cookies(stack.hostUrl)
+      const cookies = await visitor.cookies(host.url)
       expect(cookies.find((c) => c.name === 'embed_click')?.value).toBe(encodeURIComponent(clickId))
       await page.waitForFunction('document.getElementById("click").textContent.includes("clk_")')
       // The affiliate's dashboard beside it.
@@ -169,9 +233,194 @@ describe('the example host app: click, sign-up, sale and refund', () => {
       const again = await answer(page, 5)
       expect(again.status).toBe(409)
       expect(again.text).toContain('ALREADY_REFUNDED')
+
+      // The operator's part. Jane's commissions are held 30 days (a new group's terms), so the
+      // operator sets the hold to 0 days; the visitor above keeps the terms of their sign-up.
+      await page.click('#hold-zero')
+      const hold = await operatorAnswer(page, 1)
+      expect(hold).toMatchObject({
+        ok: true,
+        command: `npm run admin -- group update --id ${host.groupId} --hold-days 0`,
+        printed: { id: host.groupId, holdDays: 0 },
+      })
+
+      // A second visitor follows Jane's link, signs up and buys: the commission is approved at once.
+      const next = await nextVisitor.newPage()
+      await next.goto(link.href)
+      await next.waitForFunction(
+        'window.embedReferral && window.embedReferral.clickId',
+        undefined,
+        {
+          timeout: 20_000,
+        }
+      )
+      await next.waitForFunction(
+        'window.embedEvents.some((m) => m.type === "embed:ready")',
+        undefined,
+        { timeout: 20_000 }
+      )
+      const nextEmail = uniqueEmail('customer')
+      await next.fill('#email', nextEmail)
+      await next.click('#signup button[type="submit"]')
+      const nextReferralId = (await answer(next, 1)).answer?.data?.id as string
+      await next.click('#buy')
+      const firstSale = await answer(next, 2)
+      expect(firstSale.answer?.data).toMatchObject({
+        referral_id: nextReferralId,
+        commission_amount: 19.8,
+        commission_status: 'approved',
+      })
+      expect(await next.textContent('#commission')).toBe('Commission: 19.80 USD, approved')
+      const firstSaleId = firstSale.answer?.data?.id as string
+
+      // `payout create`: one pending payout of 19.80 for Jane; the service's own numbers.
+      await next.click('#payout-create')
+      const created = await operatorAnswer(next, 1)
+      expect(created).toMatchObject({
+        ok: true,
+        command: `npm run admin -- payout create --program ${host.programId}`,
+      })
+      expect(createdPayouts(created)).toEqual([
+        expect.objectContaining({
+          affiliateId,
+          amount: 19.8,
+          currency: 'USD',
+          status: 'pending',
+          commissions: 1,
+        }),
+      ])
+      const firstPayout = createdPayouts(created)[0]?.id ?? ''
+      expect(created.payouts?.map((p) => [p.id, p.status])).toEqual([[firstPayout, 'pending']])
+
+      // `payout mark-paid` with the operator's reference: the dashboard shows it paid.
+      await next.fill('#payout-reference', 'wire 0001')
+      const paidView = await thenDashboard(next, async () => {
+        await next.click(`#payouts button[data-payout="${firstPayout}"]`)
+        const paid = await operatorAnswer(next, 2)
+        expect(paid).toMatchObject({
+          ok: true,
+          command: `npm run admin -- payout mark-paid --id ${firstPayout} --reference 'wire 0001'`,
+          printed: { id: firstPayout, status: 'paid', reference: 'wire 0001', amount: 19.8 },
+        })
+      })
+      await expect.poll(() => stat(paidView, en.paid), { timeout: 20_000 }).toBe(usd(19.8))
+      expect(await earningRows(paidView)).toContainEqual(
+        expect.arrayContaining([usd(19.8), en.earningStatus.paid])
+      )
+
+      // $49.50 back after the payout: the paid commission stays as it was, and a clawback of
+      // 9.90 is added, approved at once, owed against Jane's next payout.
+      const clawbackView = await thenDashboard(next, async () => {
+        await next.click('#refund')
+        const refund = await answer(next, 3)
+        expect(refund.answer?.data).toMatchObject({
+          id: firstSaleId,
+          refunded_amount: 49.5,
+          sales_status: 'partial_refunded',
+          commission_amount: 19.8,
+          commission_status: 'paid',
+          clawback_amount: 9.9,
+        })
+      })
+      expect(await next.textContent('#commission')).toBe(
+        'Commission: 19.80 USD, paid; clawback 9.90 USD'
+      )
+      await expect
+        .poll(() => earningRows(clawbackView), { timeout: 20_000 })
+        .toContainEqual(expect.arrayContaining([usd(-9.9), en.earningStatus.approved]))
+      expect(await stat(clawbackView, en.approvedEarnings)).toBe(usd(-9.9))
+      expect(await stat(clawbackView, en.paid)).toBe(usd(19.8))
+
+      // Nothing else is due: no payout; the clawback waits for later earnings.
+      await next.click('#payout-create')
+      const owed = await operatorAnswer(next, 3)
+      expect(owed).toMatchObject({ ok: true, printed: { payouts: [] } })
+      expect(owed.text).toContain('No payout created')
+
+      // A renewal earns 19.80; the next payout nets the clawback: 19.80 - 9.90 = 9.90.
+      await next.click('#buy')
+      const renewal = await answer(next, 4)
+      expect(renewal.answer?.data).toMatchObject({
+        referral_id: nextReferralId,
+        commission_amount: 19.8,
+        commission_status: 'approved',
+      })
+      const renewalId = renewal.answer?.data?.id as string
+      await next.click('#payout-create')
+      const netted = await operatorAnswer(next, 4)
+      expect(createdPayouts(netted)).toEqual([
+        expect.objectContaining({ affiliateId, amount: 9.9, status: 'pending', commissions: 2 }),
+      ])
+      const secondPayout = createdPayouts(netted)[0]?.id ?? ''
+      await next.fill('#payout-reference', 'wire 0002')
+      const nettedView = await thenDashboard(next, async () => {
+        await next.click(`#payouts button[data-payout="${secondPayout}"]`)
+        expect((await operatorAnswer(next, 5)).printed).toMatchObject({
+          id: secondPayout,
+          status: 'paid',
+          amount: 9.9,
+        })
+      })
+      // Paid to Jane in all: 19.80 + 9.90.
+      await expect.poll(() => stat(nettedView, en.paid), { timeout: 20_000 }).toBe(usd(29.7))
+      expect(await stat(nettedView, en.approvedEarnings)).toBe(usd(0))
+      // The panel's table, newest first, as `payout list` printed it.
+      const table = await next.evaluate(
+        '[...document.querySelectorAll("#payouts tbody tr")].map((tr) => tr.dataset.id)'
+      )
+      expect(table).toEqual([secondPayout, firstPayout])
+
+      // What was recorded: two paid payouts, and the three commissions they settled.
+      expect(
+        await rows(sql`SELECT id, affiliate_id, amount_minor::int, status, reference
+          FROM payouts WHERE program_id = ${host.programId} ORDER BY created_at, id`)
+      ).toEqual([
+        {
+          id: firstPayout,
+          affiliate_id: affiliateId,
+          amount_minor: 1980,
+          status: 'paid',
+          reference: 'wire 0001',
+        },
+        {
+          id: secondPayout,
+          affiliate_id: affiliateId,
+          amount_minor: 990,
+          status: 'paid',
+          reference: 'wire 0002',
+        },
+      ])
+      expect(
+        await rows(sql`SELECT conversion_id, kind, amount_minor::int, status, payout_id
+          FROM commissions WHERE referral_id = ${nextReferralId} ORDER BY created_at, id`)
+      ).toEqual([
+        {
+          conversion_id: firstSaleId,
+          kind: 'sale',
+          amount_minor: 1980,
+          status: 'paid',
+          payout_id: firstPayout,
+        },
+        {
+          conversion_id: firstSaleId,
+          kind: 'clawback',
+          amount_minor: -990,
+          status: 'paid',
+          payout_id: secondPayout,
+        },
+        {
+          conversion_id: renewalId,
+          kind: 'sale',
+          amount_minor: 1980,
+          status: 'paid',
+          payout_id: secondPayout,
+        },
+      ])
     } finally {
+      await nextVisitor.close()
       await visitor.close()
       await affiliate.close()
+      await host.close()
     }
   })
 
