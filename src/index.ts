@@ -1,18 +1,43 @@
 import { createApp } from './app'
 import { createDb } from './data/db'
 import { deleteExpiredTokens } from './data/statements/expired-tokens'
+import { deleteOldClicks } from './data/statements/old-clicks'
 import { recordScriptClicks, type ScriptClick } from './data/statements/tracking'
 import { describeError, log } from './log'
 
 const app = createApp()
 
+// One job of the Cron Trigger: its log line, with what it reports, or its failure's.
+async function housekeeping(
+  what: string,
+  cron: string,
+  job: () => Promise<object>
+): Promise<boolean> {
+  try {
+    log('info', `${what} deleted`, { ...(await job()), cron })
+    return true
+  } catch (error) {
+    log('error', `deleting ${what} failed`, { cron, error: describeError(error) })
+    return false
+  }
+}
+
 export default {
   fetch: app.fetch,
 
-  // Housekeeping on the Cron Trigger of wrangler.toml.
+  // Housekeeping on the Cron Trigger of wrangler.toml: two deletions, one statement each, run
+  // side by side. Neither needs the other, so one failing (a timeout on a large backlog of
+  // clicks, say) does not keep the other from running; each failure is logged, and the
+  // invocation then fails so that the Cron Trigger's history shows it. The next hour retries.
   async scheduled(controller, env) {
-    const deleted = await deleteExpiredTokens(createDb(env, `cron-${controller.scheduledTime}`))
-    log('info', 'expired embed tokens deleted', { deleted, cron: controller.cron })
+    const db = createDb(env, `cron-${controller.scheduledTime}`)
+    const done = await Promise.all([
+      housekeeping('expired embed tokens', controller.cron, async () => ({
+        deleted: await deleteExpiredTokens(db),
+      })),
+      housekeeping('old clicks', controller.cron, () => deleteOldClicks(db)),
+    ])
+    if (done.includes(false)) throw new Error('housekeeping failed; see the log lines before')
   },
 
   // The tracking script's clicks (routes/track-click.ts), a batch in one statement. When the

@@ -1,6 +1,16 @@
+import { env } from 'cloudflare:workers'
 import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, inject, it } from 'vitest'
-import { commissions, conversions, referrals } from '../../src/data/tracking-schema'
+import { sqlState } from '../../src/data/database-errors'
+import { createDb } from '../../src/data/db'
+import { recordScriptClicks } from '../../src/data/statements/tracking'
+import {
+  affiliateTotals,
+  commissions,
+  conversions,
+  referrals,
+} from '../../src/data/tracking-schema'
+import { affiliateIdOf, scriptClick } from './support/clicks'
 import { FaultTarget } from './support/faults'
 import { db, uniqueEmail } from './support/harness'
 import { affiliateOf, clickFor, data, newTrackingTenant, post } from './support/tracking'
@@ -114,5 +124,58 @@ describe.skipIf(!onServer)('tracking under races (PostgreSQL server only)', () =
     expect(answers.map((a) => a.status).sort((a, b) => a - b)).toEqual([201, ...Array(9).fill(409)])
     const rows = await db.select().from(referrals).where(eq(referrals.programId, t.programId))
     expect(rows).toHaveLength(1)
+  })
+
+  it('click batches over two days racing sales on the later day never deadlock', async () => {
+    // A batch of one affiliate's clicks on yesterday and today counts both days in the clicks
+    // trigger, while each sale of that affiliate today counts its day and the totals. Held open,
+    // each writer makes the others queue on the affiliate's rollup rows, so when one commits the
+    // waiters wake together and take their next locks in whatever order the functions say. A
+    // deadlock shows as 40P01 on a batch, or as 503 on a sale that lost twice (the route retries
+    // once, so most of them are hidden there).
+    const origin = 'https://shop.example'
+    const t = await newTrackingTenant({ trackingOrigins: origin })
+    const trackingId = await affiliateOf(t, uniqueEmail('aff'))
+    const clickId = await clickFor(t, trackingId)
+    const race = await racing(20)
+    const rounds = 8
+    const perRound = 8
+    const day = 24 * 60 * 60 * 1000
+    const failures: string[] = []
+    let sales = 0
+    for (let round = 0; round < rounds; round++) {
+      const now = Date.now()
+      const batches = Array.from({ length: perRound }, () =>
+        recordScriptClicks(
+          createDb(env, race.requestId()),
+          [now - day, now].map((at) => scriptClick(t, trackingId, new Date(at), origin))
+        ).catch((error: unknown) => {
+          failures.push(`batch: ${sqlState(error) ?? String(error)}`)
+          return 0
+        })
+      )
+      const sold = Array.from({ length: perRound }, () =>
+        post(
+          '/v1/conversions',
+          t.trackingKey,
+          { external_event_id: `in_${crypto.randomUUID()}`, sale_amount: 10, click_id: clickId },
+          race.requestId()
+        ).then((answer) => {
+          if (answer.status === 201) sales++
+          else failures.push(`sale: ${answer.status}`)
+        })
+      )
+      await Promise.all([...batches, ...sold])
+    }
+    expect(failures).toEqual([])
+    expect(sales).toBe(rounds * perRound)
+    const [totals] = await db
+      .select()
+      .from(affiliateTotals)
+      .where(eq(affiliateTotals.affiliateId, await affiliateIdOf(t, trackingId)))
+    expect([totals?.clicks, totals?.sales]).toEqual([
+      BigInt(1 + 2 * rounds * perRound),
+      BigInt(rounds * perRound),
+    ])
   })
 })
