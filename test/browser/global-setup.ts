@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { createServer } from 'node:net'
 import type { TestProject } from 'vitest/node'
-import { startHostServer, type RunningHost } from '../../examples/host/server'
+import { type RunningHost, startHostServer } from '../../examples/host/server'
 import * as admin from '../../src/admin/operations'
 import { createDb } from '../../src/data/db'
+import { freePort } from '../../tools/free-port'
 import { LOCAL_DATABASE_URL } from '../../tools/local-paths'
-import { startDatabase, startWorker, type RunningWorker } from '../../tools/local-stack'
+import { type RunningWorker, startDatabase, startWorker } from '../../tools/local-stack'
 import { createScratchDatabase, type ScratchDatabase } from '../../tools/scratch-database'
 import type { SqlEndpoint } from '../../tools/sql-endpoint/index'
 
@@ -24,16 +24,6 @@ declare module 'vitest' {
     // The local SQL endpoint's URL (with its secret), for tests that check what was recorded.
     sqlEndpointUrl: string
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await new Promise((resolve) => server.once('listening', resolve))
-  const address = server.address()
-  await new Promise((resolve) => server.close(resolve))
-  if (address === null || typeof address === 'string') throw new Error('no free port')
-  return address.port
 }
 
 // The real stack, as production runs it: the worker under `wrangler dev` on the local Neon-HTTP

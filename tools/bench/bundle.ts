@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { ROOT } from '../local-paths'
+import { runWrangler } from './wrangler'
 
 // What `wrangler deploy` would upload, written out by a dry run: the minified script the bench
 // both weighs and runs, so the size reported and the code measured are the same bytes.
@@ -35,19 +33,10 @@ export async function buildBundle(options: BundleOptions = {}): Promise<Bundle> 
   const outdir = await mkdtemp(join(tmpdir(), 'embed-bench-bundle-'))
   const dispose = () => rm(outdir, { recursive: true, force: true })
   try {
-    const args = ['wrangler', 'deploy', '--dry-run', '--minify', '--outdir', outdir]
+    const args = ['deploy', '--dry-run', '--minify', '--outdir', outdir]
     if (options.config !== undefined) args.push('--config', options.config)
     if (options.env !== undefined) args.push('--env', options.env)
-    const child = spawn('npx', args, {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-    })
-    let stderr = ''
-    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)))
-    const [code] = (await once(child, 'exit')) as [number | null]
-    if (code !== 0)
-      throw new Error(`wrangler ${args.slice(1).join(' ')} exited with ${code}\n${stderr}`)
+    await runWrangler(args)
 
     const files = (await readdir(outdir)).filter((f) => /\.(m?js|cjs)$/.test(f)).sort()
     // Both workers bundle into one module, named after their entry (index.js, worker.js).

@@ -1,3 +1,4 @@
+import pg from 'pg'
 import { startDatabase } from '../local-stack'
 import { createScratchDatabase } from '../scratch-database'
 import type { SqlEndpoint } from '../sql-endpoint/index'
@@ -24,6 +25,23 @@ export interface DatabaseOptions {
   secret: string
 }
 
+// PostgreSQL compiles a query with LLVM once its estimated cost passes jit_above_cost, which
+// costs hundreds of milliseconds on every such query here and would charge the baseline's
+// counts over raw rows (the only queries that cost that much) for compilation rather than for
+// the rows. Off for the scratch database, before any session opens, as the comparison should
+// flatter the baseline, never the product.
+async function withoutJit(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    await client.query(
+      'DO $$ BEGIN EXECUTE format($f$ALTER DATABASE %I SET jit = off$f$, current_database()); END $$'
+    )
+  } finally {
+    await client.end()
+  }
+}
+
 export async function startBenchDatabase(options: DatabaseOptions): Promise<BenchDatabase> {
   const undo: (() => Promise<void>)[] = []
   const close = async () => {
@@ -34,6 +52,7 @@ export async function startBenchDatabase(options: DatabaseOptions): Promise<Benc
     if (options.postgresUrl !== undefined) {
       const scratch = await createScratchDatabase(options.postgresUrl, 'bench')
       undo.push(() => scratch.drop())
+      await withoutJit(scratch.url)
       engine = { kind: 'postgres', url: scratch.url }
     }
     const endpoint = await startDatabase({

@@ -1,5 +1,5 @@
 import autocannon from 'autocannon'
-import { percentiles, type Percentiles } from './percentiles'
+import { type Percentiles, percentiles } from './percentiles'
 
 // What the local harness itself costs, measured with the same client as the phases, one request
 // at a time. GET /healthz: no SQL and next to no work. On the baseline worker, GET /floor/limiter:
@@ -8,11 +8,13 @@ import { percentiles, type Percentiles } from './percentiles'
 // GET /floor/sql: one `SELECT 1` through the same driver, endpoint and injected delay, and
 // nothing else. That last one is the least any request that reaches the database can take
 // here; what ours takes above it is the statement, the limiter and the worker's own work.
+// GET /floor/queue: one send to a local queue, which the click route makes per click.
 
 export const FLOOR_PATHS = {
   healthz: '/healthz',
   limiter: '/floor/limiter',
   sqlRoundTrip: '/floor/sql',
+  queue: '/floor/queue',
 } as const
 
 export async function measureFloor(

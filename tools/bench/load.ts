@@ -12,10 +12,14 @@ export interface PhaseSpec {
   concurrency: number
   // Run for a time, or until this many requests are answered.
   length: { seconds: number } | { amount: number }
+  // Why an answer is not the one expected (undefined when it is). Default: a 201 with a token.
+  check?: (status: number, body: string) => string | undefined
+  // Every expected answer's body, e.g. to keep the ids it carries.
+  onAnswer?: (body: string) => void
 }
 
 export interface PhaseResult {
-  // Responses received, and those of them that were not a 201 with a token.
+  // Responses received, and those of them that were not the expected answer.
   completed: number
   failures: number
   failureSamples: string[]
@@ -28,6 +32,9 @@ export interface PhaseResult {
   // SQL requests the endpoint received during the phase, less those of requests that autocannon
   // abandoned when a clock stopped, in this phase or (arriving late) in an earlier one.
   sqlRequests: number
+  // The endpoint's total when the phase was declared over, for callers that keep counting
+  // (the queue consumer's batches after the click phases).
+  endTotal: number
   // Round trips per request by tag, over the completed requests.
   tagged: { min: number; max: number; total: number }
   abandoned: number
@@ -37,10 +44,10 @@ interface Context {
   id?: string
 }
 
-const TOKEN_ROUTE = '/v1/embed/token'
 const FAILURE_SAMPLES = 3
 
-function describeFailure(status: number, body: string): string | undefined {
+// POST /v1/embed/token's answer: a 201 carrying a JWT.
+export function tokenIssued(status: number, body: string): string | undefined {
   if (status !== 201) return `HTTP ${status}: ${body.slice(0, 300)}`
   try {
     const parsed: unknown = JSON.parse(body)
@@ -55,6 +62,14 @@ function describeFailure(status: number, body: string): string | undefined {
     // reported below
   }
   return `HTTP 201 without a token: ${body.slice(0, 300)}`
+}
+
+// An answer with this status whose JSON envelope says success.
+export function succeeded(expected: number) {
+  return (status: number, body: string): string | undefined => {
+    if (status !== expected) return `HTTP ${status}: ${body.slice(0, 300)}`
+    return body.startsWith('{"success":true') ? undefined : `HTTP ${status}: ${body.slice(0, 300)}`
+  }
 }
 
 function serverTotalMs(headers: Record<string, unknown> | undefined): number | undefined {
@@ -72,6 +87,7 @@ export async function runPhase(counter: RoundTripCounter, spec: PhaseSpec): Prom
   const tagged = { min: Number.POSITIVE_INFINITY, max: 0, total: 0 }
   let completed = 0
   let failures = 0
+  const check = spec.check ?? tokenIssued
 
   await counter.quiet()
   // Both readings in one synchronous step, so nothing lands between them: late SQL of earlier
@@ -90,31 +106,28 @@ export async function runPhase(counter: RoundTripCounter, spec: PhaseSpec): Prom
           : { amount: spec.length.amount }),
         requests: [
           {
-            method: 'POST',
-            path: TOKEN_ROUTE,
             setupRequest: (request, context) => {
               const next = spec.source()
               inFlight.add(next.id)
               ;(context as Context).id = next.id
               return {
                 ...request,
-                headers: {
-                  ...request.headers,
-                  'content-type': 'application/json',
-                  authorization: next.authorization,
-                  'x-request-id': next.id,
-                },
-                body: next.body,
+                method: next.method,
+                path: next.path,
+                headers: { ...request.headers, ...next.headers, 'x-request-id': next.id },
+                ...(next.body === undefined ? {} : { body: next.body }),
               }
             },
             onResponse: (status, body, context, headers) => {
               const id = (context as Context).id ?? ''
               inFlight.delete(id)
               completed++
-              const failure = describeFailure(status, body)
+              const failure = check(status, body)
               if (failure !== undefined) {
                 failures++
                 if (failureSamples.length < FAILURE_SAMPLES) failureSamples.push(failure)
+              } else {
+                spec.onAnswer?.(body)
               }
               const serverMs = serverTotalMs(headers)
               if (serverMs !== undefined) workerMs.push(serverMs)
@@ -149,6 +162,7 @@ export async function runPhase(counter: RoundTripCounter, spec: PhaseSpec): Prom
     workerMs,
     durationS: result.duration,
     sqlRequests: after - before - late - abandonedSql,
+    endTotal: after,
     tagged: { ...tagged, min: completed === 0 ? 0 : tagged.min },
     abandoned: inFlight.size,
   }

@@ -1,7 +1,11 @@
+import { measureClicks } from './click-phases'
+import { measureDashboard } from './dashboard-phases'
 import { FLOOR_PATHS, measureFloor } from './floor'
+import { type PhaseResult, type PhaseSpec, runPhase } from './load'
+import { IMPLS, type Impl, type Measurements, PATHS } from './measurements'
+import { type DelayContext, logPhase } from './phase-context'
 import { RoundTripCounter } from './round-trips'
-import { runPhase, type PhaseResult, type PhaseSpec } from './load'
-import { IMPLS, PATHS, type Impl, type Measurements } from './measurements'
+import { measureSales } from './sales-phases'
 import type { BenchSettings } from './settings'
 import type { Stack } from './stack'
 import { Traffic } from './traffic'
@@ -21,7 +25,7 @@ function assertClean(label: string, result: PhaseResult): void {
   const problems: string[] = []
   if (result.completed === 0) problems.push('no request completed')
   if (result.failures > 0)
-    problems.push(`${result.failures} of ${result.completed} answers were not a 201 with a token`)
+    problems.push(`${result.failures} of ${result.completed} answers were not the expected one`)
   if (result.connectionErrors > 0)
     problems.push(`${result.connectionErrors} connection errors or timeouts`)
   if (problems.length > 0) {
@@ -29,10 +33,6 @@ function assertClean(label: string, result: PhaseResult): void {
       `${label}: ${problems.join('; ')}${result.failureSamples.map((s) => `\n  ${s}`).join('')}`
     )
   }
-}
-
-function log(line: string): void {
-  process.stderr.write(`${line}\n`)
 }
 
 export async function measureDelay(
@@ -51,6 +51,17 @@ export async function measureDelay(
     return result
   }
 
+  const context: DelayContext = {
+    stack,
+    database,
+    rttMs,
+    settings,
+    measurements,
+    counter,
+    url,
+    phase,
+  }
+
   const pool = traffic.poolCreation('pool')
   await phase('creating the RETURNING pool', {
     url: url('ours'),
@@ -65,7 +76,7 @@ export async function measureDelay(
         url: url(impl),
         source: traffic.source(path, `warm-${impl}-${path}`),
         concurrency: WARMUP_CONCURRENCY,
-        length: { seconds: settings.warmupSeconds },
+        length: { amount: settings.warmupRequests },
       })
     }
   }
@@ -101,13 +112,15 @@ export async function measureDelay(
           length: { seconds: settings.phaseSeconds },
         })
         measurements.add(impl, path, rttMs, concurrency, result)
-        const rps = result.completed / result.durationS
-        log(
-          `  ${label.padEnd(26)} ${String(result.completed).padStart(6)} requests  ${rps.toFixed(1).padStart(7)} req/s  ` +
-            `${(result.sqlRequests / result.completed).toFixed(3)} round trips/request (tags ${result.tagged.min}–${result.tagged.max})` +
-            (result.abandoned > 0 ? `, ${result.abandoned} cut off by the clock` : '')
-        )
+        logPhase(label, result)
       }
     }
   }
+
+  if (settings.tracking.rttsMs.includes(rttMs)) {
+    await measureSales(context)
+    await measureClicks(context)
+  }
+  // Last: its history (up to a million clicks) would otherwise sit under every other phase.
+  if (rttMs === settings.dashboard.rttMs) await measureDashboard(context)
 }

@@ -1,13 +1,14 @@
-import { advisoryMisses, failed, type BudgetCheck } from './budgets'
-import { IMPLS, PATHS, type Impl } from './measurements'
+import { advisoryMisses, type BudgetCheck, failed } from './budgets'
+import { IMPLS, type Impl, PATHS } from './measurements'
 import { LATENCY_BUDGET_RTT_MS } from './settings'
 import {
   aboveFloorAt,
-  latencyAt,
   type ImplSummary,
+  latencyAt,
   type PathSummary,
   type Summary,
 } from './summary'
+import { trackingJson, trackingReport } from './tracking-report'
 import type { Path } from './traffic'
 
 // The human table and the machine-readable last line of `npm run bench`.
@@ -141,6 +142,8 @@ export function formatReport(summary: Summary, checks: BudgetCheck[]): string {
     )
   }
   lines.push(
+    '',
+    ...trackingReport(summary),
     `Bundle (wrangler deploy --dry-run --minify --env production): ${bundle.rawKiB.toFixed(1)} KiB minified, ` +
       `${bundle.gzipKiB.toFixed(2)} KiB gzip (${bundle.files.join(', ')})`,
     '',
@@ -191,6 +194,7 @@ export function jsonLine(summary: Summary, checks: BudgetCheck[]): string {
       new: aboveFloorAt(summary, summary.ours.new, LATENCY_BUDGET_RTT_MS),
       returning: aboveFloorAt(summary, summary.ours.returning, LATENCY_BUDGET_RTT_MS),
     },
+    tracking: trackingJson(summary),
     bundleGzipKiB: summary.bundle.gzipKiB,
     budgetsMet: failed(checks).length === 0,
     budgetsMissed: failed(checks).map((c) => `${c.name}: ${c.detail}`),

@@ -1,5 +1,6 @@
 // What one benchmark run measures and for how long. The full run is for PERFORMANCE.md; the
-// short one (BENCH_SHORT=1 or --short) is for CI: fewer settings, phases of ~2 s, same budgets.
+// short one (BENCH_SHORT=1 or --short) is for CI: fewer settings, phases of ~2 s, the same
+// round-trip and bundle budgets (latency is reported, not enforced, and there is no million).
 
 export type Mode = 'full' | 'short'
 
@@ -11,7 +12,8 @@ export interface BenchSettings {
   // Concurrency levels of the throughput phases (no delay). Latency is measured at 1.
   concurrencies: number[]
   phaseSeconds: number
-  warmupSeconds: number
+  // Requests of each warm-up phase (a count, not a time, so a slow machine still warms up).
+  warmupRequests: number
   // Already-created affiliates that the RETURNING phases cycle through; large enough that no
   // two concurrent requests ask for the same one (the baseline has no answer to such races).
   returningPoolSize: number
@@ -22,9 +24,44 @@ export interface BenchSettings {
   apiKeys: number
   // A PostgreSQL server to run on (a scratch database per setting) instead of PGlite.
   postgresUrl: string | undefined
+  // The tracking routes (sales and the click route), at these delays.
+  tracking: {
+    rttsMs: number[]
+    phaseSeconds: number
+    warmupRequests: number
+    salesConcurrencies: number[]
+    clickConcurrencies: number[]
+    // Referrals the sales phases sell to, cycled in order.
+    referralPool: number
+  }
+  // The dashboard at growing history sizes, on the database of one delay.
+  dashboard: {
+    rttMs: number
+    // The affiliate's clicks at each measurement (the first is the empty history); the sales
+    // are added with the first non-empty size.
+    clickSizes: number[]
+    sales: number
+    // Requests per measurement, one at a time: ours, and the baseline (whose requests grow
+    // slow with the history, so it is given fewer at the largest size).
+    requests: number
+    baselineRequests: number
+    baselineRequestsLargest: number
+  }
 }
 
 export const LATENCY_BUDGET_RTT_MS = 25
+
+// The largest history of the full run. BENCH_DASHBOARD_CLICKS lowers (or raises) it, e.g. to try
+// a size on a slow engine; PERFORMANCE.md's figures are at a million.
+const FULL_HISTORY_CLICKS = 1_000_000
+
+function largestHistory(env: NodeJS.ProcessEnv): number {
+  const given = env.BENCH_DASHBOARD_CLICKS?.trim()
+  if (given === undefined || given === '') return FULL_HISTORY_CLICKS
+  if (!/^\d+$/.test(given) || Number(given) <= 10_000)
+    throw new Error(`BENCH_DASHBOARD_CLICKS must be a whole number above 10000, got "${given}"`)
+  return Number(given)
+}
 
 export function settingsFrom(argv: string[], env: NodeJS.ProcessEnv): BenchSettings {
   const short =
@@ -37,11 +74,28 @@ export function settingsFrom(argv: string[], env: NodeJS.ProcessEnv): BenchSetti
       rttsMs: [0, LATENCY_BUDGET_RTT_MS],
       concurrencies: [1, 8],
       phaseSeconds: 2,
-      warmupSeconds: 1,
+      warmupRequests: 16,
       returningPoolSize: 256,
       floorRequests: 60,
       apiKeys: 64,
       postgresUrl,
+      // The round trips and the clicks' bookkeeping, without the delay the latency needs.
+      tracking: {
+        rttsMs: [0],
+        phaseSeconds: 2,
+        warmupRequests: 16,
+        salesConcurrencies: [8],
+        clickConcurrencies: [8],
+        referralPool: 128,
+      },
+      dashboard: {
+        rttMs: LATENCY_BUDGET_RTT_MS,
+        clickSizes: [0, 10_000],
+        sales: 1_000,
+        requests: 20,
+        baselineRequests: 20,
+        baselineRequestsLargest: 20,
+      },
     }
   }
   return {
@@ -49,10 +103,26 @@ export function settingsFrom(argv: string[], env: NodeJS.ProcessEnv): BenchSetti
     rttsMs: [0, LATENCY_BUDGET_RTT_MS],
     concurrencies: [1, 8, 32],
     phaseSeconds: 10,
-    warmupSeconds: 3,
+    warmupRequests: 160,
     returningPoolSize: 512,
     floorRequests: 300,
     apiKeys: 256,
     postgresUrl,
+    tracking: {
+      rttsMs: [0, LATENCY_BUDGET_RTT_MS],
+      phaseSeconds: 5,
+      warmupRequests: 64,
+      salesConcurrencies: [1, 8],
+      clickConcurrencies: [1, 8, 32],
+      referralPool: 512,
+    },
+    dashboard: {
+      rttMs: LATENCY_BUDGET_RTT_MS,
+      clickSizes: [0, 10_000, largestHistory(env)],
+      sales: 10_000,
+      requests: 200,
+      baselineRequests: 100,
+      baselineRequestsLargest: 30,
+    },
   }
 }

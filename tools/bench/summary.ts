@@ -2,6 +2,8 @@ import type { BundleSize } from './bundle'
 import type { Machine } from './machine'
 import type { Impl, Measurements } from './measurements'
 import type { BenchSettings } from './settings'
+import type { StartupCost } from './startup'
+import { summarizeTracking, type TrackingSummary } from './tracking-summary'
 import type { Path } from './traffic'
 
 // The run's figures in the shape the report prints, the budgets check and the JSON line carries.
@@ -43,6 +45,10 @@ export interface Summary {
     limiter: number
     sqlRoundTrip: Record<string, number>
   }
+  // The tracking and dashboard routes (issue 16).
+  tracking: TrackingSummary
+  // `wrangler check startup`'s CPU profile of the worker's start-up; undefined if it failed.
+  startup: StartupCost | undefined
 }
 
 const round = (value: number, digits = 2) => {
@@ -81,7 +87,8 @@ export function summarize(
   measurements: Measurements,
   settings: BenchSettings,
   bundle: BundleSize,
-  machine: Machine
+  machine: Machine,
+  startup: StartupCost | undefined
 ): Summary {
   const impl = (i: Impl): ImplSummary => ({
     new: summarizePath(measurements, i, 'new'),
@@ -106,6 +113,8 @@ export function summarize(
           .map(([rtt, p]) => [String(rtt), round(p.p50Ms)])
       ),
     },
+    tracking: summarizeTracking(measurements),
+    startup,
   }
 }
 

@@ -10,9 +10,13 @@ export interface OutgoingRequest {
   // X-Request-Id: the worker puts it in application_name, so the SQL endpoint can tell how
   // many round trips this very request cost.
   id: string
-  authorization: string
-  body: string
+  method: 'GET' | 'POST'
+  path: string
+  headers: Record<string, string>
+  body?: string
 }
+
+export const TOKEN_ROUTE = '/v1/embed/token'
 
 export type RequestSource = () => OutgoingRequest
 
@@ -53,7 +57,12 @@ export class Traffic {
     const partner = name === undefined ? { email } : { email, name }
     return {
       id: `bench-${label}-${n}`,
-      authorization: `Bearer ${keys[n % keys.length]}`,
+      method: 'POST',
+      path: TOKEN_ROUTE,
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${keys[n % keys.length]}`,
+      },
       body: JSON.stringify({ programId: this.#tenant.programId, partner }),
     }
   }

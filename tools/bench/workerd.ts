@@ -1,11 +1,11 @@
 import { dirname, resolve } from 'node:path'
-import { convertV4MiniflareOptions, Miniflare, type Json } from 'miniflare'
+import { convertV4MiniflareOptions, type Json, Miniflare } from 'miniflare'
 import { unstable_readConfig } from 'wrangler'
 import { ROOT } from '../local-paths'
 
 // A worker as production runs it, minus the edge: the script a dry-run deploy wrote, under
 // workerd, with the bindings its wrangler.toml declares (vars, rate limiters, assets), reached on
-// its own socket. Not `wrangler dev`: its proxy worker puts a second workerd hop in front of every
+// its own socket, and the queues it produces to and consumes. Not `wrangler dev`: its proxy worker puts a second workerd hop in front of every
 // request (5–10 ms here), which production does not have and which would drown what the bench
 // is there to compare.
 
@@ -16,6 +16,10 @@ export interface BundledWorkerOptions {
   scriptPath: string
   // Secrets and local settings, over the configuration's [vars].
   bindings: Record<string, string>
+  // Rate limits replaced for the bench, by binding name (see PERFORMANCE.md: a limiter that
+  // would refuse the benchmark's own traffic is raised, never removed, so every request still
+  // pays for its call).
+  limitOverrides?: Record<string, number>
 }
 
 // The parts of a wrangler configuration read here. wrangler's own type lives in a package it
@@ -27,10 +31,23 @@ interface WorkerConfig {
   vars: Record<string, Json>
   ratelimits: { name: string; namespace_id: string; simple: { limit: number; period?: 10 | 60 } }[]
   assets?: { directory?: string; binding?: string; run_worker_first?: boolean | string[] }
+  queues: {
+    producers?: { queue: string; binding: string }[]
+    consumers?: {
+      queue: string
+      max_batch_size?: number
+      max_batch_timeout?: number
+      max_retries?: number
+      dead_letter_queue?: string
+    }[]
+  }
 }
 
 export interface BundledWorker {
   url: string
+  // The longest max_batch_timeout of its queue consumers, in seconds (0 without any): how long
+  // a message may wait for its batch.
+  queueBatchTimeoutS: number
   stop(): Promise<void>
 }
 
@@ -59,9 +76,29 @@ export async function startBundledWorker(options: BundledWorkerOptions): Promise
           compatibilityFlags: config.compatibility_flags,
           bindings: { ...config.vars, ...options.bindings },
           ratelimits: Object.fromEntries(
-            config.ratelimits.map((r) => [
-              r.name,
-              { namespace_id: r.namespace_id, simple: r.simple },
+            config.ratelimits.map((r) => {
+              const limit = options.limitOverrides?.[r.name] ?? r.simple.limit
+              return [r.name, { namespace_id: r.namespace_id, simple: { ...r.simple, limit } }]
+            })
+          ),
+          // The queue as configured (batch size and timeout included): Miniflare's broker
+          // delivers to the same worker's queue() handler, as Cloudflare does.
+          queueProducers: Object.fromEntries(
+            (config.queues.producers ?? []).map((p) => [p.binding, { queueName: p.queue }])
+          ),
+          queueConsumers: Object.fromEntries(
+            (config.queues.consumers ?? []).map((c) => [
+              c.queue,
+              {
+                ...(c.max_batch_size === undefined ? {} : { maxBatchSize: c.max_batch_size }),
+                ...(c.max_batch_timeout === undefined
+                  ? {}
+                  : { maxBatchTimeout: c.max_batch_timeout }),
+                ...(c.max_retries === undefined ? {} : { maxRetries: c.max_retries }),
+                ...(c.dead_letter_queue === undefined
+                  ? {}
+                  : { deadLetterQueue: c.dead_letter_queue }),
+              },
             ])
           ),
           ...(assets?.directory === undefined
@@ -87,7 +124,12 @@ export async function startBundledWorker(options: BundledWorkerOptions): Promise
   })
   try {
     const url = await miniflare.unsafeGetDirectURL(name)
-    return { url: url.origin, stop: () => miniflare.dispose() }
+    const timeouts = (config.queues.consumers ?? []).map((c) => c.max_batch_timeout ?? 5)
+    return {
+      url: url.origin,
+      queueBatchTimeoutS: Math.max(0, ...timeouts),
+      stop: () => miniflare.dispose(),
+    }
   } catch (error) {
     await miniflare.dispose()
     throw error

@@ -29,7 +29,10 @@ export function sameShape(value: unknown, reference: unknown): boolean {
   )
 }
 
-async function read(assets: Fetcher, language: Language): Promise<Strings> {
+// The assets binding, or anything that fetches like it (the tests' own).
+type Assets = { fetch(url: string): Promise<Response> }
+
+async function read(assets: Assets, language: Language): Promise<Strings> {
   const answer = await assets.fetch(`https://assets.invalid/i18n/${language}.json`)
   if (!answer.ok) throw new Error(`i18n/${language}.json answered ${answer.status}`)
   const catalogue: unknown = await answer.json()
@@ -39,7 +42,7 @@ async function read(assets: Fetcher, language: Language): Promise<Strings> {
 
 // The page's strings in `language`. When its catalogue cannot be read the page is still shown,
 // in English, and the failure logged; the next request tries again.
-export function stringsIn(language: Language, assets: Fetcher): Promise<Strings> {
+export function stringsIn(language: Language, assets: Assets): Promise<Strings> {
   if (language === 'en') return Promise.resolve(english)
   let strings = loaded.get(language)
   if (strings === undefined) {

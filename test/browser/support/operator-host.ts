@@ -1,8 +1,8 @@
-import { createServer } from 'node:net'
 import { inject } from 'vitest'
 import { startHostServer } from '../../../examples/host/server'
 import * as admin from '../../../src/admin/operations'
 import { createDb, type Db } from '../../../src/data/db'
+import { freePort } from '../../../tools/free-port'
 import { LOCAL_DATABASE_URL } from '../../../tools/local-paths'
 import { stack } from './browser'
 
@@ -24,16 +24,6 @@ export const operatorDb = (): Db =>
     { DATABASE_URL: LOCAL_DATABASE_URL, LOCAL_SQL_ENDPOINT: inject('sqlEndpointUrl') },
     'host-operator'
   )
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  server.listen(0, '127.0.0.1')
-  await new Promise((resolve) => server.once('listening', resolve))
-  const address = server.address()
-  await new Promise((resolve) => server.close(resolve))
-  if (address === null || typeof address === 'string') throw new Error('no free port')
-  return address.port
-}
 
 export async function startOperatorHost(): Promise<OperatorHost> {
   const db = operatorDb()

@@ -9,13 +9,13 @@ import {
   programs,
   users,
 } from '../../../src/data/schema'
+import type { EmbedTokenRequest } from '../../../src/domain/embed-token-request'
 import { signEmbedToken, tokenTimes } from '../../../src/domain/embed-tokens'
 import { newId } from '../../../src/domain/ids'
+import { PERMISSIONS } from '../../../src/domain/permissions'
 import { referralLink } from '../../../src/domain/referral-link'
 import type { SigningKeyRing } from '../../../src/domain/signing-keys'
 import { baseTrackingId, trackingIdCandidates } from '../../../src/domain/tracking-id'
-import type { EmbedTokenRequest } from '../../../src/domain/embed-token-request'
-import { PERMISSIONS } from '../../../src/domain/permissions'
 import { ApiError } from '../../../src/errors'
 
 // The chain of POST /v1/embed/token as it is usually written: one Drizzle query per step, each

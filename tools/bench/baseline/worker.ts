@@ -1,41 +1,41 @@
 import { sql } from 'drizzle-orm'
 import { Hono } from 'hono'
-import * as z from 'zod/mini'
 import { toApiError } from '../../../src/data/database-errors'
 import { createDb } from '../../../src/data/db'
-import { bearerToken, digestApiKey, isApiKeyShape } from '../../../src/domain/api-keys'
-import { signingKeysFromEnv } from '../../../src/domain/signing-keys'
-import { ApiError } from '../../../src/errors'
 import { embedTokenRequest } from '../../../src/domain/embed-token-request'
+import { signingKeysFromEnv } from '../../../src/domain/signing-keys'
+import { conversionAnswer } from '../../../src/domain/tracking'
+import { conversionRequest, refundRequest } from '../../../src/domain/tracking-requests'
+import { ApiError } from '../../../src/errors'
 import { issueStepByStep } from './chain'
+import { recordClickNow } from './clicks'
+import { dashboardFromRawRows } from './dashboard'
+import {
+  type BaselineEnv,
+  fail,
+  jsonBody,
+  limitedKeyDigest,
+  serverTiming,
+  taggedDb,
+} from './request'
+import { recordSaleStepByStep, refundStepByStep } from './sales-chain'
 
 // The baseline worker of `npm run bench`: the product's request handling (key shape and digest,
-// rate limit, JSON body, the same schema, token signing, same response) around the step-by-step
-// chain of ./chain.ts, plus the harness's floors (GET /floor/…, see ../floor.ts). Only the
+// rate limit, JSON body, the same schemas, the same answers) around the conventional way of
+// doing each route's work: the step-by-step chains of ./chain.ts (tokens) and ./sales-chain.ts
+// (sales, refunds), a click inserted per request (./clicks.ts), the dashboard counted from the
+// raw rows (./dashboard.ts); plus the harness's floors (GET /floor/…, see ../floor.ts). Only the
 // benchmark runs it; nothing in src/ imports it.
 
-interface RateLimiter {
-  limit(options: { key: string }): Promise<{ success: boolean }>
-}
+const NO_STORE = { 'Cache-Control': 'no-store' }
 
-interface BaselineEnv {
-  DATABASE_URL: string
-  LOCAL_SQL_ENDPOINT?: string
-  DB_TIMEOUT_MS?: string
-  TOKEN_SIGNING_KEYS?: string
-  TOKEN_ISSUER: string
-  API_KEY_RATE_LIMITER?: RateLimiter
-}
-
-const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
-const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/
-
-function fail(error: ApiError): Response {
-  const body = {
-    success: false,
-    error: { code: error.code, message: error.message, details: error.details },
+// The product's answer to a database failure (503 and the like), for every route's SQL.
+async function databaseErrors<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run()
+  } catch (error) {
+    throw error instanceof ApiError ? error : toApiError(error)
   }
-  return Response.json(body, { status: error.status })
 }
 
 const app = new Hono<{ Bindings: BaselineEnv }>()
@@ -51,51 +51,53 @@ const app = new Hono<{ Bindings: BaselineEnv }>()
     await c.env.API_KEY_RATE_LIMITER?.limit({ key: `floor:${crypto.randomUUID()}` })
     return c.json({ status: 'ok' })
   })
+  // One queue send and nothing else: what the local queue costs every click of the product.
+  .get('/floor/queue', async (c) => {
+    await c.env.FLOOR_QUEUE?.send({ floor: crypto.randomUUID() })
+    return c.json({ status: 'ok' })
+  })
   .post('/v1/embed/token', async (c) => {
     const started = Date.now()
-    const given = c.req.header('X-Request-Id')
-    // The tag the benchmark counts round trips by, as in the product (createDb puts it in
-    // application_name).
-    const requestId =
-      given !== undefined && SANE_REQUEST_ID.test(given) ? given : crypto.randomUUID()
-    c.header('X-Request-Id', requestId)
-
-    const key = bearerToken(c.req.header('Authorization'))
-    if (key === undefined) throw new ApiError('MISSING_API_KEY')
-    if (!isApiKeyShape(key)) throw new ApiError('INVALID_API_KEY_FORMAT')
-    const digest = await digestApiKey(key)
-    const limit = await c.env.API_KEY_RATE_LIMITER?.limit({ key: `api-key:${digest}` })
-    if (limit !== undefined && !limit.success) throw new ApiError('RATE_LIMIT_EXCEEDED')
-
-    const mediaType = (c.req.header('Content-Type') ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
-    if (!JSON_MEDIA_TYPE.test(mediaType)) throw new ApiError('UNSUPPORTED_MEDIA_TYPE')
-    let json: unknown
-    try {
-      json = await c.req.json()
-    } catch {
-      throw new ApiError('INVALID_JSON')
-    }
-    const parsed = z.safeParse(embedTokenRequest, json)
-    if (!parsed.success) throw new ApiError('VALIDATION_ERROR', { details: parsed.error.issues })
-    const body = parsed.data
-
+    const db = taggedDb(c)
+    const digest = await limitedKeyDigest(c)
+    const body = await jsonBody(c, embedTokenRequest)
     const keys = signingKeysFromEnv(c.env.TOKEN_SIGNING_KEYS)
-    let issued: Awaited<ReturnType<typeof issueStepByStep>>
-    try {
-      // Tagged as the product tags a request (src/http/middleware/request-id.ts).
-      const tag = `${requestId}~${crypto.randomUUID().slice(0, 13)}`
-      issued = await issueStepByStep(createDb(c.env, tag), keys, c.env.TOKEN_ISSUER, digest, body)
-    } catch (error) {
-      throw error instanceof ApiError ? error : toApiError(error)
-    }
-    // The product reports its own time the same way, so the bench can tell worker from harness.
-    c.header('Server-Timing', `total;dur=${Date.now() - started}`)
+    const issued = await databaseErrors(() =>
+      issueStepByStep(db, keys, c.env.TOKEN_ISSUER, digest, body)
+    )
+    serverTiming(c, started)
     return c.json({ success: true as const, data: issued }, 201)
   })
+  .post('/v1/conversions', async (c) => {
+    const started = Date.now()
+    const db = taggedDb(c)
+    const digest = await limitedKeyDigest(c)
+    const body = await jsonBody(c, conversionRequest)
+    const sale = await databaseErrors(() => recordSaleStepByStep(db, digest, body))
+    serverTiming(c, started)
+    return c.json({ success: true as const, data: conversionAnswer(sale) }, 201, NO_STORE)
+  })
+  .post('/v1/conversions/:id/refund', async (c) => {
+    const started = Date.now()
+    const db = taggedDb(c)
+    const digest = await limitedKeyDigest(c)
+    const body = await jsonBody(c, refundRequest)
+    const sale = await databaseErrors(() => refundStepByStep(db, digest, c.req.param('id'), body))
+    serverTiming(c, started)
+    return c.json({ success: true as const, data: conversionAnswer(sale) }, 200, NO_STORE)
+  })
+  .post('/v1/track/click', (c) => databaseErrors(() => recordClickNow(c)))
+  .get('/v1/embed/data', (c) => databaseErrors(() => dashboardFromRawRows(c)))
   .onError((error) => {
     if (error instanceof ApiError) return fail(error)
     console.error(error)
     return fail(new ApiError('INTERNAL_ERROR'))
   })
 
-export default { fetch: app.fetch }
+export default {
+  fetch: app.fetch,
+  // The floor queue's messages are only there to be sent.
+  queue(batch: { ackAll(): void }) {
+    batch.ackAll()
+  },
+}

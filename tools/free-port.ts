@@ -1,7 +1,7 @@
 import { createServer } from 'node:net'
 
-// A port the OS says is free right now, so the benchmark never collides with a running
-// `npm run dev` (8787) or another benchmark.
+// A port the OS says is free right now, so a benchmark or a test's server never collides with a
+// running `npm run dev` (8787) or with each other.
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
