@@ -102,15 +102,20 @@ async function thenDashboard(page: Page, action: () => Promise<unknown>): Promis
   return frame
 }
 
-// A stat card's value, found by its label in the catalogue.
-const stat = (frame: Frame, label: string) =>
-  frame.evaluate(
+// A stat card's value, found by its label in the catalogue, in the dashboard frame as it is
+// now (a reload may replace the frame the step before returned).
+const currentFrame = async (frame: Frame) => {
+  const page = frame.page()
+  return (await (await page.$('#dashboard'))?.contentFrame()) ?? frame
+}
+const stat = async (frame: Frame, label: string) =>
+  (await currentFrame(frame)).evaluate(
     `[...document.querySelectorAll('dt')].find((t) => t.textContent.trim() === ${JSON.stringify(label)})?.nextElementSibling?.textContent.trim() ?? null`
   )
 
 // The earnings table: each row's cells, as text.
-const earningRows = (frame: Frame) =>
-  frame.evaluate(
+const earningRows = async (frame: Frame) =>
+  (await currentFrame(frame)).evaluate(
     `[...document.querySelectorAll('tbody tr')].map((r) => [...r.cells].map((c) => c.textContent.trim()))`
   ) as Promise<string[][]>
 
@@ -274,7 +279,9 @@ describe('the example host app: click, sign-up, sale, refund, payout and clawbac
       const firstSaleId = firstSale.answer?.data?.id as string
 
       // `payout create`: one pending payout of 19.80 for Jane; the service's own numbers.
-      await next.click('#payout-create')
+      // Its reload of the dashboard is waited for, so that the next step's wait cannot take
+      // this one's ready for its own.
+      await thenDashboard(next, () => next.click('#payout-create'))
       const created = await operatorAnswer(next, 1)
       expect(created).toMatchObject({
         ok: true,
