@@ -86,7 +86,7 @@ const readyCount = async (page: Page) =>
   )) as number
 
 // The page reloads the dashboard after each answer; `action` is followed by one more ready.
-async function thenDashboard(page: Page, action: () => Promise<unknown>): Promise<Frame> {
+async function thenDashboard(page: Page, action: () => Promise<unknown>): Promise<void> {
   const before = await readyCount(page)
   await action()
   // Chromium does not render a cross-origin frame out of view, so the reloaded dashboard would
@@ -97,25 +97,24 @@ async function thenDashboard(page: Page, action: () => Promise<unknown>): Promis
     undefined,
     { timeout: 20_000 }
   )
+}
+
+// The dashboard frame as it is now: a reload may replace the one an earlier step saw.
+async function dashboardFrame(page: Page): Promise<Frame> {
   const frame = await (await page.$('#dashboard'))?.contentFrame()
   if (!frame) throw new Error('no dashboard frame')
   return frame
 }
 
-// A stat card's value, found by its label in the catalogue, in the dashboard frame as it is
-// now (a reload may replace the frame the step before returned).
-const currentFrame = async (frame: Frame) => {
-  const page = frame.page()
-  return (await (await page.$('#dashboard'))?.contentFrame()) ?? frame
-}
-const stat = async (frame: Frame, label: string) =>
-  (await currentFrame(frame)).evaluate(
+// A stat card's value, found by its label in the catalogue.
+const stat = async (page: Page, label: string) =>
+  (await dashboardFrame(page)).evaluate(
     `[...document.querySelectorAll('dt')].find((t) => t.textContent.trim() === ${JSON.stringify(label)})?.nextElementSibling?.textContent.trim() ?? null`
   )
 
 // The earnings table: each row's cells, as text.
-const earningRows = async (frame: Frame) =>
-  (await currentFrame(frame)).evaluate(
+const earningRows = async (page: Page) =>
+  (await dashboardFrame(page)).evaluate(
     `[...document.querySelectorAll('tbody tr')].map((r) => [...r.cells].map((c) => c.textContent.trim()))`
   ) as Promise<string[][]>
 
@@ -301,7 +300,7 @@ describe('the example host app: click, sign-up, sale, refund, payout and clawbac
 
       // `payout mark-paid` with the operator's reference: the dashboard shows it paid.
       await next.fill('#payout-reference', 'wire 0001')
-      const paidView = await thenDashboard(next, async () => {
+      await thenDashboard(next, async () => {
         await next.click(`#payouts button[data-payout="${firstPayout}"]`)
         const paid = await operatorAnswer(next, 2)
         expect(paid).toMatchObject({
@@ -310,14 +309,14 @@ describe('the example host app: click, sign-up, sale, refund, payout and clawbac
           printed: { id: firstPayout, status: 'paid', reference: 'wire 0001', amount: 19.8 },
         })
       })
-      await expect.poll(() => stat(paidView, en.paid), { timeout: 20_000 }).toBe(usd(19.8))
-      expect(await earningRows(paidView)).toContainEqual(
+      await expect.poll(() => stat(next, en.paid), { timeout: 20_000 }).toBe(usd(19.8))
+      expect(await earningRows(next)).toContainEqual(
         expect.arrayContaining([usd(19.8), en.earningStatus.paid])
       )
 
       // $49.50 back after the payout: the paid commission stays as it was, and a clawback of
       // 9.90 is added, approved at once, owed against Jane's next payout.
-      const clawbackView = await thenDashboard(next, async () => {
+      await thenDashboard(next, async () => {
         await next.click('#refund')
         const refund = await answer(next, 3)
         expect(refund.answer?.data).toMatchObject({
@@ -333,10 +332,10 @@ describe('the example host app: click, sign-up, sale, refund, payout and clawbac
         'Commission: 19.80 USD, paid; clawback 9.90 USD'
       )
       await expect
-        .poll(() => earningRows(clawbackView), { timeout: 20_000 })
+        .poll(() => earningRows(next), { timeout: 20_000 })
         .toContainEqual(expect.arrayContaining([usd(-9.9), en.earningStatus.approved]))
-      expect(await stat(clawbackView, en.approvedEarnings)).toBe(usd(-9.9))
-      expect(await stat(clawbackView, en.paid)).toBe(usd(19.8))
+      expect(await stat(next, en.approvedEarnings)).toBe(usd(-9.9))
+      expect(await stat(next, en.paid)).toBe(usd(19.8))
 
       // Nothing else is due: no payout; the clawback waits for later earnings.
       await next.click('#payout-create')
@@ -360,7 +359,7 @@ describe('the example host app: click, sign-up, sale, refund, payout and clawbac
       ])
       const secondPayout = createdPayouts(netted)[0]?.id ?? ''
       await next.fill('#payout-reference', 'wire 0002')
-      const nettedView = await thenDashboard(next, async () => {
+      await thenDashboard(next, async () => {
         await next.click(`#payouts button[data-payout="${secondPayout}"]`)
         expect((await operatorAnswer(next, 5)).printed).toMatchObject({
           id: secondPayout,
@@ -369,8 +368,8 @@ describe('the example host app: click, sign-up, sale, refund, payout and clawbac
         })
       })
       // Paid to Jane in all: 19.80 + 9.90.
-      await expect.poll(() => stat(nettedView, en.paid), { timeout: 20_000 }).toBe(usd(29.7))
-      expect(await stat(nettedView, en.approvedEarnings)).toBe(usd(0))
+      await expect.poll(() => stat(next, en.paid), { timeout: 20_000 }).toBe(usd(29.7))
+      expect(await stat(next, en.approvedEarnings)).toBe(usd(0))
       // The panel's table, newest first, as `payout list` printed it.
       const table = await next.evaluate(
         '[...document.querySelectorAll("#payouts tbody tr")].map((tr) => tr.dataset.id)'

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { catalogues } from '../../src/http/pages/catalogues'
 import { fill } from '../../src/http/pages/strings'
+import { englishPieces } from '../support/english-pieces'
 import { call, uniqueEmail } from './support/harness'
 import {
   affiliateOf,
   clickFor,
+  dashboardPage,
   data,
   newTrackingTenant,
   post,
@@ -13,20 +15,8 @@ import {
 
 // GET /embed in the visitor's language: ?lang=, else Accept-Language, else English.
 
-async function pageOf(
-  t: TrackingTenant,
-  email: string,
-  query = '',
-  headers: Record<string, string> = {}
-): Promise<{ response: Response; body: string }> {
-  const { publicToken } = await data<{ publicToken: string }>(
-    await post('/v1/embed/token', t.apiKey, { programId: t.programId, partner: { email } })
-  )
-  const response = await call(`/embed?token=${encodeURIComponent(publicToken)}${query}`, {
-    headers,
-  })
-  return { response, body: await response.text() }
-}
+const pageOf = (t: TrackingTenant, email: string, query = '', headers = {}) =>
+  dashboardPage(t, email, { query, headers })
 
 // What a reader meets: text and the attributes read aloud or shown, without style and script.
 const readable = (markup: string) =>
@@ -35,18 +25,6 @@ const readable = (markup: string) =>
     .replace(/ (?:alt|aria-label|title|data-ok|data-fail)="([^"]*)"/g, ' >$1<')
     .replace(/<[^>]*>/g, ' ')
     .replace(/\s+/g, ' ')
-
-// Every piece of English the catalogue holds: its plain strings, and the words of its templates
-// between their holes ("{percentage} of every sale" gives "of every sale").
-function values(value: unknown): string[] {
-  if (typeof value === 'string')
-    return value
-      .split(/\{\w+\}|#/)
-      .map((part) => part.replace(/^[\s,.:;]+|[\s,.:;]+$/g, ''))
-      .filter((part) => part !== '')
-  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(values)
-  return []
-}
 
 async function withSale(): Promise<{ t: TrackingTenant; email: string }> {
   const t = await newTrackingTenant()
@@ -75,7 +53,7 @@ describe('the dashboard in fourteen languages', () => {
     const page = readable(body)
     // Words German writes as English does.
     const same = new Set(['Status'])
-    const english = values(catalogues.en).filter((v) => v.length > 3 && !same.has(v))
+    const english = englishPieces(catalogues.en).filter((v) => v.length > 3 && !same.has(v))
     expect(english.filter((v) => page.includes(v))).toEqual([])
     expect(page).toContain(catalogues.de.linkHeading)
 

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { dashboard, dashboardOptions } from '../../src/http/pages/dashboard'
 import type { EmbedData } from '../../src/domain/read-embed-data'
-import { call, uniqueEmail } from './support/harness'
+import { dashboard, dashboardOptions } from '../../src/http/pages/dashboard'
+import { uniqueEmail } from './support/harness'
 import {
   affiliateOf,
   clickFor,
+  dashboardPage,
   data,
   newTrackingTenant,
   post,
@@ -14,18 +15,10 @@ import {
 // GET /embed's numbers: the stat cards, the 30-day chart, the reward terms and the earnings, as
 // recorded, and zeros when nothing happened.
 
-async function pageOf(
-  t: TrackingTenant,
-  email: string,
-  path = '/embed',
-  query = ''
-): Promise<string> {
-  const { publicToken } = await data<{ publicToken: string }>(
-    await post('/v1/embed/token', t.apiKey, { programId: t.programId, partner: { email } })
-  )
-  const response = await call(`${path}?token=${encodeURIComponent(publicToken)}${query}`)
+async function pageOf(t: TrackingTenant, email: string, path = '/embed', query = '') {
+  const { response, body } = await dashboardPage(t, email, { path, query })
   expect(response.status).toBe(200)
-  return response.text()
+  return body
 }
 
 // The text of an HTML fragment: tags dropped, whitespace collapsed.

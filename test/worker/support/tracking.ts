@@ -79,3 +79,18 @@ export async function setProgram(t: Tenant, values: Partial<typeof programs.$inf
 export async function setTerms(t: Tenant, values: Partial<typeof groups.$inferInsert>) {
   await db.update(groups).set(values).where(eq(groups.id, t.groupId))
 }
+
+// The affiliate's dashboard page (GET /embed, or Affonso's /embed/referrals), through a fresh
+// token minted with the tenant's key, as the host's iframe would load it.
+export async function dashboardPage(
+  t: TrackingTenant,
+  email: string,
+  options: { path?: string; query?: string; headers?: Record<string, string> } = {}
+): Promise<{ response: Response; body: string }> {
+  const { publicToken } = await data<{ publicToken: string }>(
+    await post('/v1/embed/token', t.apiKey, { programId: t.programId, partner: { email } })
+  )
+  const url = `${options.path ?? '/embed'}?token=${encodeURIComponent(publicToken)}${options.query ?? ''}`
+  const response = await call(url, { headers: options.headers ?? {} })
+  return { response, body: await response.text() }
+}
