@@ -6,7 +6,7 @@ import { type Outcome, onlyRow, present } from './outcome'
 
 export const TRACKING_ID_CONSTRAINT = 'affiliates_program_tracking_id_unique'
 
-// The arguments of issue_embed_token_v2, by name. Optional request fields are null when not given.
+// The arguments of issue_embed_token_v3, by name. Optional request fields are null when not given.
 export interface IssueEmbedTokenArgs {
   keyDigest: string
   permission: string
@@ -62,7 +62,7 @@ interface IssueEmbedTokenRow extends Record<string, unknown> {
 }
 
 // The whole request as ONE statement, so it costs one round trip and commits or rolls back as a
-// unit: a call of issue_embed_token_v2 (migrations/0003_statement_functions_v2.sql), where the
+// unit: a call of issue_embed_token_v3 (migrations/0009_token_statement_v3.sql), where the
 // checks, their order, the upserts and their behaviour under races are written down. It is a
 // function so that PostgreSQL parses and analyses it once per connection rather than on every
 // request.
@@ -73,7 +73,7 @@ export async function runIssueEmbedToken(
   const result = await db.execute<IssueEmbedTokenRow>(sql`
     SELECT error, key_id, team_id, affiliate_id, tracking_id, status, created, website_url,
       referral_param, token_id
-    FROM issue_embed_token_v2(
+    FROM issue_embed_token_v3(
       p_key_digest => ${a.keyDigest}::text,
       p_permission => ${a.permission}::text,
       p_program_id => ${a.programId}::text,
@@ -91,11 +91,11 @@ export async function runIssueEmbedToken(
       p_expires_at => ${a.expiresAt.toISOString()}::timestamptz
     )
   `)
-  const row = onlyRow(result.rows, 'issue_embed_token_v2')
+  const row = onlyRow(result.rows, 'issue_embed_token_v3')
   if (row.error !== null) return { refused: row.error }
   const status = row.status
   if (status !== 'APPROVED' && status !== 'PENDING') {
-    throw new Error(`issue_embed_token_v2 issued a token for status ${status}`)
+    throw new Error(`issue_embed_token_v3 issued a token for status ${status}`)
   }
   return {
     refused: null,
