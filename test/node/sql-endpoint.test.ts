@@ -599,6 +599,7 @@ describe.each(ENGINES)('local Neon endpoint on $name', ({ name, options }) => {
       const tagged = neon(connectionString(host, `embed:${name}-req-1`))
       const other = neon(connectionString(host, `embed:${name}-req-2`))
       const before = endpoint.stats()
+      const started = performance.now()
 
       await tagged`SELECT 1`
       await tagged.query('SELECT $1::int4', [2])
@@ -606,10 +607,16 @@ describe.each(ENGINES)('local Neon endpoint on $name', ({ name, options }) => {
       await other`SELECT 1`
       await neonError(tagged`SELECT 1/0`)
 
-      expect(endpoint.stats(`embed:${name}-req-1`)).toEqual({
+      const tally = endpoint.stats(`embed:${name}-req-1`)
+      expect(tally).toEqual({
         requests: before.requests + 5,
         matching: 4,
+        databaseMs: expect.any(Number),
       })
+      // The engine's time for the four, the failed one included: more than nothing, and less
+      // than the test took.
+      expect(tally.databaseMs).toBeGreaterThan(0)
+      expect(tally.databaseMs).toBeLessThan(performance.now() - started)
       expect(endpoint.stats(`embed:${name}-req-2`).matching).toBe(1)
       expect(endpoint.stats('embed:never-seen').matching).toBe(0)
 
@@ -620,6 +627,7 @@ describe.each(ENGINES)('local Neon endpoint on $name', ({ name, options }) => {
       expect(await (await fetch(url)).json()).toEqual({
         requests: before.requests + 5,
         matching: 4,
+        databaseMs: tally.databaseMs,
       })
     })
 
@@ -984,6 +992,18 @@ describe.each(ENGINES)('local Neon endpoint on $name', ({ name, options }) => {
       expect(await elapsedMs(() => rejection(slow`SELECT 1/0`))).toBeGreaterThanOrEqual(195)
     })
 
+    it("counts the engine's time without the injected latency, a failed statement's too", async () => {
+      const tag = `embed:${name}-timed`
+      const timed = neon(connectionString(latencyHost, tag))
+      await timed`SELECT pg_sleep(0.05)`
+      const afterSleep = slowEndpoint.stats(tag).databaseMs ?? 0
+      // The 50 ms the statement slept, not the 200 ms the endpoint waited before running it.
+      expect(afterSleep).toBeGreaterThanOrEqual(45)
+      expect(afterSleep).toBeLessThan(195)
+      await rejection(timed`SELECT 1 / (SELECT 0 FROM pg_sleep(0.05))`)
+      expect(slowEndpoint.stats(tag).databaseMs).toBeGreaterThanOrEqual(afterSleep + 45)
+    })
+
     it('closes cleanly while a request hangs', async () => {
       slowEndpoint.setFault({ kind: 'hang' })
       const pending = rejection(slow`SELECT 1`)
@@ -1050,13 +1070,35 @@ describe('RequestCounter', () => {
     ]) {
       counter.record(name)
     }
+    const none = { requests: 7, databaseMs: 0 }
     expect(counter.stats()).toEqual({ requests: 7 })
-    expect(counter.stats('embed:abc~1')).toEqual({ requests: 7, matching: 2 })
-    expect(counter.stats('embed:abc~')).toEqual({ requests: 7, matching: 0 })
-    expect(counter.stats({ prefix: 'embed:abc~' })).toEqual({ requests: 7, matching: 3 })
-    expect(counter.stats({ prefix: 'embed:abc' })).toEqual({ requests: 7, matching: 5 })
-    expect(counter.stats({ prefix: 'embed:zzz~' })).toEqual({ requests: 7, matching: 0 })
-    expect(counter.stats({ prefix: '' })).toEqual({ requests: 7, matching: 6 })
+    expect(counter.stats('embed:abc~1')).toEqual({ ...none, matching: 2 })
+    expect(counter.stats('embed:abc~')).toEqual({ ...none, matching: 0 })
+    expect(counter.stats({ prefix: 'embed:abc~' })).toEqual({ ...none, matching: 3 })
+    expect(counter.stats({ prefix: 'embed:abc' })).toEqual({ ...none, matching: 5 })
+    expect(counter.stats({ prefix: 'embed:zzz~' })).toEqual({ ...none, matching: 0 })
+    expect(counter.stats({ prefix: '' })).toEqual({ ...none, matching: 6 })
+  })
+
+  it("adds up the engine's time by name and prefix, for the names it still keeps", () => {
+    const counter = new RequestCounter(2)
+    counter.record('embed:a~1')
+    counter.recordDatabaseTime('embed:a~1', 1.5)
+    counter.record('embed:a~1')
+    counter.recordDatabaseTime('embed:a~1', 0.25)
+    counter.record('embed:a~2')
+    counter.recordDatabaseTime('embed:a~2', 2)
+    counter.recordDatabaseTime(undefined, 5)
+    counter.recordDatabaseTime('never-recorded', 5)
+    expect(counter.stats('embed:a~1')).toEqual({ requests: 3, matching: 2, databaseMs: 1.75 })
+    expect(counter.stats({ prefix: 'embed:a~' })).toEqual({
+      requests: 3,
+      matching: 3,
+      databaseMs: 3.75,
+    })
+    counter.record('embed:a~3')
+    // a~1 is forgotten, its time with it.
+    expect(counter.stats({ prefix: 'embed:a~' }).databaseMs).toBe(2)
   })
 
   it('forgets the stalest names beyond its limit, for prefixes too', () => {

@@ -1,5 +1,6 @@
 import autocannon from 'autocannon'
 import { type Percentiles, percentiles } from './percentiles'
+import type { RequestSource } from './traffic'
 
 // What the local harness itself costs, measured with the same client as the phases, one request
 // at a time. GET /healthz: no SQL and next to no work. On the baseline worker, GET /floor/limiter:
@@ -7,8 +8,9 @@ import { type Percentiles, percentiles } from './percentiles'
 // a SQLite-backed Durable Object; production's are cached in the machine's memory), and
 // GET /floor/sql: one `SELECT 1` through the same driver, endpoint and injected delay, and
 // nothing else. That last one is the least any request that reaches the database can take
-// here; what ours takes above it is the statement, the limiter and the worker's own work.
-// GET /floor/queue: one send to a local queue, which the click route makes per click.
+// here; what ours takes above it is the statement, the limiter and the worker's own work. It
+// runs as a phase of its own (sqlFloorSource), tagged, so the endpoint also tells how long the
+// SELECT 1 itself took at the database. GET /floor/queue: one send to a local queue, which the click route makes per click.
 
 export const FLOOR_PATHS = {
   healthz: '/healthz',
@@ -39,4 +41,20 @@ export async function measureFloor(
     )
   }
   return percentiles(latencies)
+}
+
+// GET /floor/sql, each request with an id of its own, which the baseline puts in the SQL's tag.
+export function sqlFloorSource(label: string): RequestSource {
+  let n = 0
+  return () => ({
+    id: `bench-${label}-${++n}`,
+    method: 'GET',
+    path: FLOOR_PATHS.sqlRoundTrip,
+    headers: {},
+  })
+}
+
+// The floor's answer: 200 and nothing more to check.
+export function floorAnswered(status: number, body: string): string | undefined {
+  return status === 200 ? undefined : `HTTP ${status}: ${body.slice(0, 300)}`
 }

@@ -28,6 +28,9 @@ export interface PhaseResult {
   // The worker's own time for each request, from its Server-Timing header (`total;dur=`): the
   // response time less the client, wrangler's dev proxy and the loopback hops.
   workerMs: number[]
+  // The engine's time for each completed request's SQL, as the local endpoint measured it: the
+  // database's share of the request, the injected delay excluded.
+  databaseMs: number[]
   durationS: number
   // SQL requests the endpoint received during the phase, less those of requests that autocannon
   // abandoned when a clock stopped, in this phase or (arriving late) in an earlier one.
@@ -83,6 +86,7 @@ export async function runPhase(counter: RoundTripCounter, spec: PhaseSpec): Prom
   const inFlight = new Set<string>()
   const latenciesMs: number[] = []
   const workerMs: number[] = []
+  const databaseMs: number[] = []
   const failureSamples: string[] = []
   const tagged = { min: Number.POSITIVE_INFINITY, max: 0, total: 0 }
   let completed = 0
@@ -133,7 +137,8 @@ export async function runPhase(counter: RoundTripCounter, spec: PhaseSpec): Prom
               if (serverMs !== undefined) workerMs.push(serverMs)
               // Read now, while the request's tag is among the newest the endpoint remembers;
               // the request's SQL is all done once its answer is here.
-              const trips = counter.of(id)
+              const { trips, databaseMs: atDatabase } = counter.tally(id)
+              databaseMs.push(atDatabase)
               tagged.min = Math.min(tagged.min, trips)
               tagged.max = Math.max(tagged.max, trips)
               tagged.total += trips
@@ -160,6 +165,7 @@ export async function runPhase(counter: RoundTripCounter, spec: PhaseSpec): Prom
     connectionErrors: result.errors,
     latenciesMs,
     workerMs,
+    databaseMs,
     durationS: result.duration,
     sqlRequests: after - before - late - abandonedSql,
     endTotal: after,

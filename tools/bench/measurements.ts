@@ -20,6 +20,8 @@ export interface PathFigures {
   // share (Server-Timing).
   latency: Map<number, Percentiles>
   workerLatency: Map<number, Percentiles>
+  // The engine's time for each request's SQL (the local endpoint's measure).
+  databaseLatency: Map<number, Percentiles>
   // By concurrency, with no injected delay.
   rps: Map<number, number>
 }
@@ -33,6 +35,7 @@ function empty(): PathFigures {
     taggedTotal: 0,
     latency: new Map(),
     workerLatency: new Map(),
+    databaseLatency: new Map(),
     rps: new Map(),
   }
 }
@@ -95,10 +98,12 @@ export class Measurements {
 
   readonly #figures = new Map<string, PathFigures>()
   // The harness's own cost (floor.ts): GET /healthz by implementation and one rate-limiter call,
-  // with no delay, and one `SELECT 1` round trip by injected delay.
+  // with no delay, and one `SELECT 1` round trip by injected delay, as the client saw it and the
+  // engine's time for the SELECT 1 itself.
   readonly healthzFloor = new Map<Impl, Percentiles>()
   limiterFloor: Percentiles | undefined
   readonly sqlFloor = new Map<number, Percentiles>()
+  readonly sqlFloorAtDatabase = new Map<number, Percentiles>()
 
   get(impl: Impl, path: Path): PathFigures {
     const key = `${impl}/${path}`
@@ -120,6 +125,7 @@ export class Measurements {
     if (concurrency === 1) {
       f.latency.set(rttMs, percentiles(result.latenciesMs))
       f.workerLatency.set(rttMs, percentiles(result.workerMs))
+      f.databaseLatency.set(rttMs, percentiles(result.databaseMs))
     }
     if (rttMs === 0) f.rps.set(concurrency, result.completed / result.durationS)
   }

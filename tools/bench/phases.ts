@@ -1,8 +1,9 @@
 import { measureClicks } from './click-phases'
 import { measureDashboard } from './dashboard-phases'
-import { FLOOR_PATHS, measureFloor } from './floor'
+import { FLOOR_PATHS, floorAnswered, measureFloor, sqlFloorSource } from './floor'
 import { type PhaseResult, type PhaseSpec, runPhase } from './load'
 import { IMPLS, type Impl, type Measurements, PATHS } from './measurements'
+import { percentiles } from './percentiles'
 import { type DelayContext, logPhase } from './phase-context'
 import { RoundTripCounter } from './round-trips'
 import { measureSales } from './sales-phases'
@@ -94,10 +95,21 @@ export async function measureDelay(
       settings.floorRequests
     )
   }
-  measurements.sqlFloor.set(
-    rttMs,
-    await measureFloor(url('baseline'), FLOOR_PATHS.sqlRoundTrip, settings.floorRequests)
-  )
+  const sqlFloor = await phase('floor: one SELECT 1', {
+    url: url('baseline'),
+    source: sqlFloorSource(`floor-d${rttMs}`),
+    concurrency: 1,
+    length: { amount: settings.floorRequests },
+    check: floorAnswered,
+  })
+  // Untagged, its time at the database would read 0 and swell the statement's share of the margin.
+  if (sqlFloor.tagged.min !== 1 || sqlFloor.tagged.max !== 1) {
+    throw new BenchError(
+      `floor: one SELECT 1 (${rttMs} ms delay): ${sqlFloor.tagged.min}–${sqlFloor.tagged.max} round trips by tag, expected 1`
+    )
+  }
+  measurements.sqlFloor.set(rttMs, percentiles(sqlFloor.latenciesMs))
+  measurements.sqlFloorAtDatabase.set(rttMs, percentiles(sqlFloor.databaseMs))
 
   // Throughput is measured without delay; with a delay only the latency at concurrency 1.
   const concurrencies = rttMs === 0 ? settings.concurrencies : [1]

@@ -5,6 +5,8 @@ import {
   aboveFloorAt,
   type ImplSummary,
   latencyAt,
+  type MarginParts,
+  marginPartsAt,
   type PathSummary,
   type Summary,
 } from './summary'
@@ -50,6 +52,10 @@ function rows(summary: Summary): [string, ...string[]][] {
         '  of which in the worker (p50)',
         ...cell((p) => ms(latencyAt(p, d)?.workerP50Ms ?? Number.NaN)),
       ],
+      [
+        '  at the database, all its SQL (p50)',
+        ...cell((p) => ms(latencyAt(p, d)?.databaseP50Ms ?? Number.NaN)),
+      ],
     ]),
     ...concurrencies.map((c): [string, ...string[]] => [
       `req/s, c=${c}, no delay`,
@@ -83,7 +89,22 @@ function floorLines(summary: Summary): string[] {
         )
         .join(', ') +
       " (the statement, the rate limiter and the worker's own work)",
+    ...delays.filter((d) => d === LATENCY_BUDGET_RTT_MS).map((d) => marginLine(summary, d)),
   ]
+}
+
+// The margin at the budget's delay in its measured parts (summary.marginPartsAt).
+function marginLine(summary: Summary, rttMs: number): string {
+  const parts = PATHS.map((p) => marginPartsAt(summary, summary.ours[p], rttMs))
+  const each = (pick: (m: MarginParts) => number) =>
+    parts.map((m) => `${pick(m) >= 0 ? '+' : ''}${ms(pick(m))}`).join(' / ')
+  const atDatabase = summary.harnessFloorP50Ms.sqlRoundTripAtDatabase[String(rttMs)] ?? Number.NaN
+  return (
+    `  of which, at ${rttMs} ms (${PATHS.map((p) => p.toUpperCase()).join(' / ')}): ` +
+    `the statement at the database ${each((m) => m.database)} ms over SELECT 1's ${ms(atDatabase)} ms ` +
+    `(engine time at the endpoint, p50); one local rate-limiter call ${each((m) => m.limiter)} ms; ` +
+    `the rest ${each((m) => m.rest)} ms (the worker's own work, the larger request and answer)`
+  )
 }
 
 function table(data: [string, ...string[]][]): string {
@@ -162,12 +183,13 @@ function pathJson(p: PathSummary) {
   return {
     roundTripsPerRequest: p.roundTripsPerRequest,
     roundTripsByTag: p.roundTripsByTag,
-    latency: p.latency.map(({ rttMs, p50Ms, p95Ms, p99Ms, workerP50Ms }) => ({
+    latency: p.latency.map(({ rttMs, p50Ms, p95Ms, p99Ms, workerP50Ms, databaseP50Ms }) => ({
       rttMs,
       p50Ms,
       p95Ms,
       p99Ms,
       workerP50Ms,
+      databaseP50Ms,
     })),
     rps: p.rps,
   }
@@ -193,6 +215,10 @@ export function jsonLine(summary: Summary, checks: BudgetCheck[]): string {
       rttMs: LATENCY_BUDGET_RTT_MS,
       new: aboveFloorAt(summary, summary.ours.new, LATENCY_BUDGET_RTT_MS),
       returning: aboveFloorAt(summary, summary.ours.returning, LATENCY_BUDGET_RTT_MS),
+      parts: {
+        new: marginPartsAt(summary, summary.ours.new, LATENCY_BUDGET_RTT_MS),
+        returning: marginPartsAt(summary, summary.ours.returning, LATENCY_BUDGET_RTT_MS),
+      },
     },
     tracking: trackingJson(summary),
     bundleGzipKiB: summary.bundle.gzipKiB,

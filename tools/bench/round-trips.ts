@@ -31,8 +31,14 @@ export class RoundTripCounter {
   }
 
   of(requestId: string): number {
+    return this.tally(requestId).trips
+  }
+
+  // A request's round trips and the engine's time for its SQL (the injected delay excluded).
+  tally(requestId: string): { trips: number; databaseMs: number } {
     // The worker tags each request's connection `embed:<X-Request-Id>~<its own random part>`.
-    return this.#endpoint.stats({ prefix: `${APPLICATION_PREFIX}${requestId}~` }).matching ?? 0
+    const stats = this.#endpoint.stats({ prefix: `${APPLICATION_PREFIX}${requestId}~` })
+    return { trips: stats.matching ?? 0, databaseMs: stats.databaseMs ?? 0 }
   }
 
   async quiet(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { BundleSize } from './bundle'
 import type { Machine } from './machine'
 import type { Impl, Measurements } from './measurements'
+import type { Percentiles } from './percentiles'
 import type { BenchSettings } from './settings'
 import type { StartupCost } from './startup'
 import { summarizeTracking, type TrackingSummary } from './tracking-summary'
@@ -16,6 +17,8 @@ export interface LatencyFigure {
   samples: number
   // The worker's own p50 (its Server-Timing `total`), NaN when it sent none.
   workerP50Ms: number
+  // The p50 of the engine's time for each request's SQL, measured at the local endpoint.
+  databaseP50Ms: number
 }
 
 export interface PathSummary {
@@ -39,11 +42,13 @@ export interface Summary {
   ours: ImplSummary
   baseline: ImplSummary
   // What the local harness itself costs (floor.ts), p50 in ms: GET /healthz by implementation,
-  // one rate-limiter call, and one `SELECT 1` round trip by injected delay (keyed by the delay).
+  // one rate-limiter call, and one `SELECT 1` round trip by injected delay (keyed by the delay),
+  // with the engine's own time for that SELECT 1.
   harnessFloorP50Ms: {
     healthz: Record<Impl, number>
     limiter: number
     sqlRoundTrip: Record<string, number>
+    sqlRoundTripAtDatabase: Record<string, number>
   }
   // The tracking and dashboard routes (issue 16).
   tracking: TrackingSummary
@@ -76,11 +81,20 @@ function summarizePath(measurements: Measurements, impl: Impl, path: Path): Path
         p99Ms: round(p.p99Ms),
         samples: p.samples,
         workerP50Ms: round(f.workerLatency.get(rttMs)?.p50Ms ?? Number.NaN),
+        databaseP50Ms: round(f.databaseLatency.get(rttMs)?.p50Ms ?? Number.NaN),
       })),
     rps: Object.fromEntries(
       [...f.rps.entries()].sort(([a], [b]) => a - b).map(([c, rps]) => [`c${c}`, round(rps, 1)])
     ),
   }
+}
+
+function byDelay(figures: Map<number, Percentiles>): Record<string, number> {
+  return Object.fromEntries(
+    [...figures.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([rtt, p]) => [String(rtt), round(p.p50Ms)])
+  )
 }
 
 export function summarize(
@@ -107,11 +121,8 @@ export function summarize(
         baseline: round(measurements.healthzFloor.get('baseline')?.p50Ms ?? Number.NaN),
       },
       limiter: round(measurements.limiterFloor?.p50Ms ?? Number.NaN),
-      sqlRoundTrip: Object.fromEntries(
-        [...measurements.sqlFloor.entries()]
-          .sort(([a], [b]) => a - b)
-          .map(([rtt, p]) => [String(rtt), round(p.p50Ms)])
-      ),
+      sqlRoundTrip: byDelay(measurements.sqlFloor),
+      sqlRoundTripAtDatabase: byDelay(measurements.sqlFloorAtDatabase),
     },
     tracking: summarizeTracking(measurements),
     startup,
@@ -127,4 +138,31 @@ export function aboveFloorAt(summary: Summary, path: PathSummary, rttMs: number)
 
 export function latencyAt(path: PathSummary, rttMs: number): LatencyFigure | undefined {
   return path.latency.find((l) => l.rttMs === rttMs)
+}
+
+// Where aboveFloorAt's margin goes, each part measured in the same run: the statement's time at
+// the database less SELECT 1's (p50s of the engine's time at the local endpoint), one call of
+// the local rate limiter (GET /floor/limiter less the same worker's GET /healthz, no delay), and
+// the rest: the worker's own work (validation, the driver, signing, the log line) and the larger
+// request and answer on every hop.
+export interface MarginParts {
+  total: number
+  database: number
+  limiter: number
+  rest: number
+}
+
+export function marginPartsAt(summary: Summary, path: PathSummary, rttMs: number): MarginParts {
+  const total = aboveFloorAt(summary, path, rttMs)
+  const floor = summary.harnessFloorP50Ms
+  const database =
+    (latencyAt(path, rttMs)?.databaseP50Ms ?? Number.NaN) -
+    (floor.sqlRoundTripAtDatabase[String(rttMs)] ?? Number.NaN)
+  const limiter = floor.limiter - floor.healthz.baseline
+  return {
+    total,
+    database: round(database),
+    limiter: round(limiter),
+    rest: round(total - database - limiter),
+  }
 }

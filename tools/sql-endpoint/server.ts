@@ -165,6 +165,18 @@ export async function startSqlServer(
         break
     }
 
+    // The engine's own time for the request's SQL (a pooled connection's checkout and clean-up,
+    // or PGlite's lock, included; the injected latency not), added to the name's tally, failed
+    // SQL included. Faults that run SQL (fail-after-run, hold-open) are not timed.
+    const atTheDatabase = async <T>(run: () => Promise<T>): Promise<T> => {
+      const started = performance.now()
+      try {
+        return await run()
+      } finally {
+        counter.recordDatabaseTime(name, performance.now() - started)
+      }
+    }
+
     try {
       const body = await readBody(req)
       if (options.latencyMs > 0) await sleep(options.latencyMs)
@@ -196,9 +208,10 @@ export async function startSqlServer(
         )
         results = held.slice(0, statements.length)
       } else if (payload.kind === 'single') {
-        results = [await engine.query(payload.statement.query, payload.statement.params)]
+        const { query, params } = payload.statement
+        results = [await atTheDatabase(() => engine.query(query, params))]
       } else {
-        results = await engine.batch(payload.queries, payload.options)
+        results = await atTheDatabase(() => engine.batch(payload.queries, payload.options))
       }
       if (fault.kind === 'drop-after-run') {
         // Committed, and the client never hears of it.

@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { Hono } from 'hono'
 import { toApiError } from '../../../src/data/database-errors'
-import { createDb } from '../../../src/data/db'
 import { embedTokenRequest } from '../../../src/domain/embed-token-request'
 import { signingKeysFromEnv } from '../../../src/domain/signing-keys'
 import { conversionAnswer } from '../../../src/domain/tracking'
@@ -42,8 +41,9 @@ const app = new Hono<{ Bindings: BaselineEnv }>()
   .get('/healthz', (c) => c.json({ status: 'ok' }))
   // One round trip doing nothing: `SELECT 1` through the product's driver set-up, so it pays
   // exactly what every SQL round trip pays here (driver, endpoint, injected delay) and no more.
+  // Tagged like every other request, so the bench can read the database's share of it.
   .get('/floor/sql', async (c) => {
-    await createDb(c.env, `floor-${crypto.randomUUID()}`).execute(sql`SELECT 1`)
+    await taggedDb(c).execute(sql`SELECT 1`)
     return c.json({ status: 'ok' })
   })
   // One rate-limiter call and nothing else: what the local limiter costs every token request.
