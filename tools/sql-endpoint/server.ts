@@ -1,5 +1,6 @@
 // The HTTP side: who may call, routes, body reading, simulated latency, the round-trip counter
-// and injected faults. What the bytes mean is protocol.ts's business, running SQL the engine's.
+// (with each name's time at the database) and injected faults. What the bytes mean is
+// protocol.ts's business, running SQL the engine's.
 //
 // Who may call: the endpoint runs any SQL it is sent, so every request must
 //   - name the endpoint by a loopback name and its own port in `Host` (127.0.0.1:P, localhost:P or
