@@ -3,42 +3,16 @@ import { createMiddleware } from 'hono/factory'
 import type { infer as Infer, ZodMiniType } from 'zod/mini'
 import { ApiError } from '../../errors'
 import type { Provides } from '../context'
+import { detail, type ValidationDetail, validationDetails } from '../validation-details'
 import type { ApiKeyVariables } from './api-key'
 import type { DatabaseVariables } from './database'
 import { refuse } from './refuse'
-
-// `field` repeats `path`, under the name Affonso's SDK and CLI print.
-export interface ValidationDetail {
-  path: string
-  field: string
-  message: string
-}
-
-const detail = (path: string, message: string): ValidationDetail => ({ path, field: path, message })
 
 interface BodyOptions {
   maxBytes: number
   // What only the body exactly as parsed can show, before the schema copies it (see
   // domain/storable-json.ts); reported together with the schema's findings.
   alsoCheck?: (parsed: unknown) => { path: string; message: string }[]
-}
-
-interface Issue {
-  code: string
-  path: PropertyKey[]
-  message: string
-  keys?: string[]
-}
-
-const dotted = (path: PropertyKey[]) => path.map(String).join('.')
-
-// One detail per bad field, named by its dotted path; an unknown field is named itself.
-export function validationDetails(issues: readonly Issue[]): ValidationDetail[] {
-  return issues.flatMap((issue) =>
-    issue.code === 'unrecognized_keys' && issue.keys !== undefined
-      ? issue.keys.map((key) => detail(dotted([...issue.path, key]), 'is not a known field'))
-      : [detail(dotted(issue.path) || '(body)', issue.message)]
-  )
 }
 
 // The same media types Hono's JSON validator reads, so what passes here is what it parses.

@@ -1,17 +1,16 @@
 import { Hono } from 'hono/tiny'
-import * as z from 'zod/mini'
+import type { ScriptClick } from '../../data/statements/tracking'
 import { isBot } from '../../domain/bots'
 import { visitorClickId } from '../../domain/click-id'
 import { programTracking } from '../../domain/program-tracking'
 import { signingKeysFromEnv } from '../../domain/signing-keys'
 import { addressHash } from '../../domain/tracking'
-import type { ScriptClick } from '../../data/statements/tracking'
 import { ApiError } from '../../errors'
 import { log } from '../../log'
+import { readClickBody } from '../click-body'
 import type { AppEnv } from '../context'
 import { methodNotAllowed } from '../errors'
 import { database } from '../middleware/database'
-import { validationDetails } from '../middleware/json-body'
 import { limiterAllows, rateLimitExceeded } from '../middleware/rate-limit'
 
 // POST /v1/track/click: the tracking script's click, from a visitor's browser, without a key.
@@ -20,16 +19,6 @@ import { limiterAllows, rateLimitExceeded } from '../middleware/rate-limit'
 // consumer writes the batch later and checks everything again. Answers CORS only to the
 // program's tracking origins; other origins get no Access-Control-Allow-Origin and nothing is
 // queued. The script sends text/plain, a CORS simple request, so most clicks need no preflight.
-
-const MAX_BODY_BYTES = 4 * 1024
-const MEDIA_TYPE = /^(text\/plain|application\/json)$/
-
-const clickBody = z.strictObject({
-  programId: z.string().check(z.minLength(1), z.maxLength(64)),
-  trackingId: z.string().check(z.minLength(1), z.maxLength(64)),
-  url: z.optional(z.nullable(z.string().check(z.maxLength(2000)))),
-  referrer: z.optional(z.nullable(z.string().check(z.maxLength(2000)))),
-})
 
 function corsHeaders(origin: string): Record<string, string> {
   return { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' }
@@ -57,23 +46,7 @@ export const trackClick = new Hono<AppEnv>()
         )
       }
     }
-    const mediaType = (c.req.header('Content-Type') ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
-    if (!MEDIA_TYPE.test(mediaType)) throw new ApiError('UNSUPPORTED_MEDIA_TYPE')
-    const text = await c.req.text().catch(() => undefined)
-    if (text === undefined) throw new ApiError('INVALID_JSON')
-    if (new TextEncoder().encode(text).length > MAX_BODY_BYTES)
-      throw new ApiError('PAYLOAD_TOO_LARGE')
-    let parsed: unknown
-    try {
-      parsed = JSON.parse(text)
-    } catch {
-      throw new ApiError('INVALID_JSON')
-    }
-    const checked = z.safeParse(clickBody, parsed)
-    if (!checked.success) {
-      throw new ApiError('VALIDATION_ERROR', { details: validationDetails(checked.error.issues) })
-    }
-    const body = checked.data
+    const body = await readClickBody(c.req)
     const origin = c.req.header('Origin')
     const config = await programTracking(c.var.db, body.programId)
     if (

@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm'
-import * as z from 'zod/mini'
 import { isBot } from '../../../src/domain/bots'
 import { visitorClickId } from '../../../src/domain/click-id'
 import { signingKeysFromEnv } from '../../../src/domain/signing-keys'
 import { addressHash } from '../../../src/domain/tracking'
 import { ApiError } from '../../../src/errors'
+import { readClickBody } from '../../../src/http/click-body'
 import { type BaselineContext, taggedDb } from './request'
 
 // POST /v1/track/click as it is usually written: the product's request handling (limiter per
@@ -13,37 +13,13 @@ import { type BaselineContext, taggedDb } from './request'
 // makes from its per-isolate copy of the program is part of that statement here, so the
 // baseline pays one round trip per click and no more.
 
-const MAX_BODY_BYTES = 4 * 1024
-const MEDIA_TYPE = /^(text\/plain|application\/json)$/
-
-const clickBody = z.strictObject({
-  programId: z.string().check(z.minLength(1), z.maxLength(64)),
-  trackingId: z.string().check(z.minLength(1), z.maxLength(64)),
-  url: z.optional(z.nullable(z.string().check(z.maxLength(2000)))),
-  referrer: z.optional(z.nullable(z.string().check(z.maxLength(2000)))),
-})
-
 export async function recordClickNow(c: BaselineContext): Promise<Response> {
   const client = c.req.header('CF-Connecting-IP')
   if (client !== undefined) {
     const limit = await c.env.TRACK_CLICK_RATE_LIMITER?.limit({ key: `track-click:${client}` })
     if (limit !== undefined && !limit.success) throw new ApiError('RATE_LIMIT_EXCEEDED')
   }
-  const mediaType = (c.req.header('Content-Type') ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
-  if (!MEDIA_TYPE.test(mediaType)) throw new ApiError('UNSUPPORTED_MEDIA_TYPE')
-  const text = await c.req.text().catch(() => undefined)
-  if (text === undefined) throw new ApiError('INVALID_JSON')
-  if (new TextEncoder().encode(text).length > MAX_BODY_BYTES)
-    throw new ApiError('PAYLOAD_TOO_LARGE')
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(text)
-  } catch {
-    throw new ApiError('INVALID_JSON')
-  }
-  const checked = z.safeParse(clickBody, parsed)
-  if (!checked.success) throw new ApiError('VALIDATION_ERROR', { details: checked.error.issues })
-  const body = checked.data
+  const body = await readClickBody(c.req)
   const origin = c.req.header('Origin') ?? ''
   const ring = signingKeysFromEnv(c.env.TOKEN_SIGNING_KEYS)
   const userAgent = c.req.header('User-Agent') ?? ''
