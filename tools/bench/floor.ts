@@ -1,6 +1,6 @@
 import autocannon from 'autocannon'
 import { type Percentiles, percentiles } from './percentiles'
-import type { RequestSource } from './traffic'
+import { numbered, type RequestSource } from './traffic'
 
 // What the local harness itself costs, measured with the same client as the phases, one request
 // at a time. GET /healthz: no SQL and next to no work. On the baseline worker, GET /floor/limiter:
@@ -45,13 +45,7 @@ export async function measureFloor(
 
 // GET /floor/sql, each request with an id of its own, which the baseline puts in the SQL's tag.
 export function sqlFloorSource(label: string): RequestSource {
-  let n = 0
-  return () => ({
-    id: `bench-${label}-${++n}`,
-    method: 'GET',
-    path: FLOOR_PATHS.sqlRoundTrip,
-    headers: {},
-  })
+  return numbered(label, () => ({ method: 'GET', path: FLOOR_PATHS.sqlRoundTrip, headers: {} }))
 }
 
 // The floor's answer: 200 and nothing more to check.

@@ -143,8 +143,8 @@ export function latencyAt(path: PathSummary, rttMs: number): LatencyFigure | und
 // Where aboveFloorAt's margin goes, each part measured in the same run: the statement's time at
 // the database less SELECT 1's (p50s of the engine's time at the local endpoint), one call of
 // the local rate limiter (GET /floor/limiter less the same worker's GET /healthz, no delay), and
-// the rest: the worker's own work (validation, the driver, signing, the log line) and the larger
-// request and answer on every hop.
+// the rest, by subtraction: the worker's own work (validation, the driver, signing, the log
+// line), the larger request and answer on every hop, and whatever a difference of p50s leaves.
 export interface MarginParts {
   total: number
   database: number

@@ -1,5 +1,5 @@
 import { type Tenant, TRACKING_ORIGIN } from './seed'
-import type { OutgoingRequest, RequestSource } from './traffic'
+import { numbered, type RequestSource } from './traffic'
 
 // The requests of the tracking and dashboard phases. Every source numbers its requests, so each
 // carries its own X-Request-Id (round trips by tag) and, where the route would deduplicate or
@@ -26,28 +26,23 @@ function nextVisitor(): string {
 }
 
 export function clickSource(tenant: Tenant, trackingId: string, label: string): RequestSource {
-  let n = 0
-  return (): OutgoingRequest => {
-    n++
-    return {
-      id: `bench-${label}-${n}`,
-      method: 'POST',
-      path: CLICK_ROUTE,
-      headers: {
-        // What the tracking script sends: a CORS simple request.
-        'content-type': 'text/plain;charset=UTF-8',
-        origin: TRACKING_ORIGIN,
-        'user-agent': BROWSER,
-        'cf-connecting-ip': nextVisitor(),
-      },
-      body: JSON.stringify({
-        programId: tenant.programId,
-        trackingId,
-        url: `${TRACKING_ORIGIN}/pricing?via=${trackingId}&bench=${label}`,
-        referrer: 'https://news.example/',
-      }),
-    }
-  }
+  return numbered(label, () => ({
+    method: 'POST',
+    path: CLICK_ROUTE,
+    headers: {
+      // What the tracking script sends: a CORS simple request.
+      'content-type': 'text/plain;charset=UTF-8',
+      origin: TRACKING_ORIGIN,
+      'user-agent': BROWSER,
+      'cf-connecting-ip': nextVisitor(),
+    },
+    body: JSON.stringify({
+      programId: tenant.programId,
+      trackingId,
+      url: `${TRACKING_ORIGIN}/pricing?via=${trackingId}&bench=${label}`,
+      referrer: 'https://news.example/',
+    }),
+  }))
 }
 
 function withKey(tenant: Tenant, n: number): Record<string, string> {
@@ -65,21 +60,16 @@ export function conversionSource(
   customerIds: readonly string[],
   label: string
 ): RequestSource {
-  let n = 0
-  return () => {
-    n++
-    return {
-      id: `bench-${label}-${n}`,
-      method: 'POST',
-      path: CONVERSION_ROUTE,
-      headers: withKey(tenant, n),
-      body: JSON.stringify({
-        external_event_id: `evt-${label}-${n}`,
-        sale_amount: 100,
-        customer_id: customerIds[n % customerIds.length],
-      }),
-    }
-  }
+  return numbered(label, (n) => ({
+    method: 'POST',
+    path: CONVERSION_ROUTE,
+    headers: withKey(tenant, n),
+    body: JSON.stringify({
+      external_event_id: `evt-${label}-${n}`,
+      sale_amount: 100,
+      customer_id: customerIds[n % customerIds.length],
+    }),
+  }))
 }
 
 // A cent of a sale recorded earlier, cycled over the sales in order: a sale of 100.00 takes
@@ -89,17 +79,12 @@ export function refundSource(
   conversionIds: readonly string[],
   label: string
 ): RequestSource {
-  let n = 0
-  return () => {
-    n++
-    return {
-      id: `bench-${label}-${n}`,
-      method: 'POST',
-      path: `${CONVERSION_ROUTE}/${conversionIds[n % conversionIds.length]}/refund`,
-      headers: withKey(tenant, n),
-      body: JSON.stringify({ amount: 0.01, reason: 'bench' }),
-    }
-  }
+  return numbered(label, (n) => ({
+    method: 'POST',
+    path: `${CONVERSION_ROUTE}/${conversionIds[n % conversionIds.length]}/refund`,
+    headers: withKey(tenant, n),
+    body: JSON.stringify({ amount: 0.01, reason: 'bench' }),
+  }))
 }
 
 export function dashboardSource(
@@ -107,19 +92,11 @@ export function dashboardSource(
   token: string,
   label: string
 ): RequestSource {
-  let n = 0
-  return (): OutgoingRequest => {
-    n++
-    const headers: Record<string, string> =
-      route === 'data' ? { authorization: `Bearer ${token}` } : {}
-    return {
-      id: `bench-${label}-${n}`,
-      method: 'GET',
-      path:
-        route === 'data' ? DATA_ROUTE : `${PAGE_ROUTE}?token=${encodeURIComponent(token)}&lang=en`,
-      headers,
-    }
-  }
+  const headers: Record<string, string> =
+    route === 'data' ? { authorization: `Bearer ${token}` } : {}
+  const path =
+    route === 'data' ? DATA_ROUTE : `${PAGE_ROUTE}?token=${encodeURIComponent(token)}&lang=en`
+  return numbered(label, () => ({ method: 'GET', path, headers }))
 }
 
 // The id of a conversion answer ({"success":true,"data":{"id":"cnv_…",…}}).

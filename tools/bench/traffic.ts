@@ -20,6 +20,18 @@ export const TOKEN_ROUTE = '/v1/embed/token'
 
 export type RequestSource = () => OutgoingRequest
 
+// Requests numbered from 1, each with an X-Request-Id of its own under the phase's label.
+export function numbered(
+  label: string,
+  request: (n: number) => Omit<OutgoingRequest, 'id'>
+): RequestSource {
+  let n = 0
+  return () => {
+    n++
+    return { id: `bench-${label}-${n}`, ...request(n) }
+  }
+}
+
 export class Traffic {
   readonly #tenant: Tenant
   readonly #pool: string[]
